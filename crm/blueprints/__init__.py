@@ -1,0 +1,1 @@
+"""One package per area: bp in __init__, thin views, forms."""

@@ -1,0 +1,32 @@
+"""Personal settings and password change."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from crm.config import LANGUAGES
+from crm.i18n import LANGUAGE_NAMES
+from crm.services.auth import MIN_PASSWORD_LENGTH
+
+FONT_SIZES = [SelectChoice("normal", _l("Normal")), SelectChoice("large", _l("Large")),
+              SelectChoice("xlarge", _l("Extra large"))]
+
+
+class SettingsForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=[SelectChoice(c, LANGUAGE_NAMES[c])
+                                                     for c in LANGUAGES])
+    font_size = SelectField(_l("Font size"), choices=FONT_SIZES)
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password."))])
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Enter a new password.")),
+        Length(min=MIN_PASSWORD_LENGTH, max=200,
+               message=_l("Use %(min)d to %(max)d characters.", min=MIN_PASSWORD_LENGTH,
+                          max=200))])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        EqualTo("new", _l("The two new passwords differ. Type the same password twice."))])

@@ -1,0 +1,277 @@
+"""The `crm` command: run everything, or each process alone, and the admin's tools."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+
+
+def main() -> None:
+    from crm import create_app
+
+    cli = FlaskGroup(create_app=create_app, add_default_commands=False,
+                     set_debug_flag=False, load_dotenv=False,
+                     help="Qiao CRM. Start everything with `crm run`.")
+    cli.add_command(shell_command)
+    cli.add_command(routes_command)
+    cli.main(prog_name="crm")
+
+
+def register(app: Flask) -> None:
+    for command in (run_command, serve_command, worker_command, clock_command, demo_command,
+                    backup_command, restore_command, check_command, user_group):
+        app.cli.add_command(command)
+    from crm.bench_data import bench_data_command
+
+    app.cli.add_command(bench_data_command)
+
+
+def upgrade_database() -> None:
+    """Apply migrations; refuse to go on when they fail, saying why."""
+    from flask_migrate import upgrade
+
+    from crm import migrations_dir
+
+    try:
+        upgrade(directory=migrations_dir())
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure must stop the start
+        # Flask-Migrate logs the cause and calls sys.exit(1) on Alembic errors.
+        reason = "see the error above" if isinstance(exc, SystemExit) else exc
+        raise click.ClickException(
+            f"Database migration failed, so Qiao CRM did not start: {reason}\n"
+            "Fix the cause, or restore a backup with `crm restore FILE`, then start again."
+        ) from exc
+
+
+def _ensure_admin() -> None:
+    from crm.services.system import ensure_admin
+
+    cfg = current_app.config["CRM"]
+    created = ensure_admin(cfg["ADMIN_EMAIL"], cfg["ADMIN_PASSWORD"] or None)
+    if created:
+        user, password = created
+        click.secho(f"First administrator: {user.email}", fg="green", bold=True)
+        if password:
+            click.secho(f"Password (shown once, change it after signing in): {password}",
+                        fg="green", bold=True)
+
+
+def _child(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "crm", *args], env=env)
+
+
+def _stop_all(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + 10
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="web processes")
+@click.option("--demo", is_flag=True, help="load the demo dataset first")
+@with_appcontext
+def run_command(host: str, port: int, workers: int, demo: bool) -> None:
+    """Migrate, create the first admin, then run web + worker + clock until Ctrl-C."""
+    from crm.extensions import db
+    from crm.redis_conn import redis_url
+
+    upgrade_database()
+    _ensure_admin()
+    if demo:
+        _load_demo()
+    # End this process's transaction: on SQLite it holds the write lock while children run.
+    db.session.remove()
+    db.engine.dispose()
+    env = dict(os.environ, CRM_REDIS_URL=redis_url(),
+               CRM_INSTANCE_PATH=current_app.instance_path)
+    children = [
+        _child(["serve", "--host", host, "--port", str(port), "--workers", str(workers),
+                "--no-migrate"], env),
+        _child(["worker"], env),
+        _child(["clock"], env),
+    ]
+    click.secho(f"Qiao CRM is running at http://{host}:{port}  (Ctrl-C stops everything)",
+                fg="cyan", bold=True)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        click.secho("A process stopped; stopping the others.", fg="red")
+    except KeyboardInterrupt:
+        click.echo("Stopping…")
+    finally:
+        _stop_all(children)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--no-migrate", is_flag=True, help="skip migrations (crm run did them)")
+@with_appcontext
+def serve_command(host: str, port: int, workers: int, no_migrate: bool) -> None:
+    """Serve HTTP with gunicorn (migrations first)."""
+    from crm.extensions import db
+    from crm.redis_conn import redis_url
+    from crm.wsgi_server import serve
+
+    if not no_migrate:
+        upgrade_database()
+    redis_url()  # start or join the embedded Redis before forking web workers
+    db.engine.dispose()
+    # Serve outside this command's app context: forked workers would inherit it and every
+    # request would reuse it, carrying `g` (the signed-in user!) and the database session
+    # from one client's request to the next.
+    contextvars.Context().run(serve, current_app._get_current_object(), host, port, workers)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="stop when the queues are empty")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker (with scheduler) on the high, default and low queues."""
+    from rq import Worker
+
+    from crm.extensions import db
+    from crm.jobs import QUEUES, set_worker_app
+    from crm.redis_conn import get_redis
+
+    set_worker_app(current_app._get_current_object())
+    db.engine.dispose()
+    conn = get_redis(timeout=30)
+    Worker(list(QUEUES), connection=conn).work(with_scheduler=True, burst=burst,
+                                               logging_level="INFO")
+
+
+@click.command("clock")
+@click.option("--once", is_flag=True, help="run the sweeps once and exit")
+@with_appcontext
+def clock_command(once: bool) -> None:
+    """Every minute: record a tick and enqueue the periodic sweeps."""
+    from crm.jobs.system import run_sweeps
+
+    while True:
+        try:
+            run_sweeps()
+        except Exception as exc:  # noqa: BLE001 - the clock must keep ticking
+            from crm.extensions import db
+
+            db.session.rollback()
+            current_app.logger.error("clock sweep failed: %s", exc)
+        if once:
+            return
+        time.sleep(60 - time.time() % 60)
+
+
+def _load_demo() -> None:
+    from crm.services import demo
+
+    summary = demo.load()
+    click.secho(f"Demo data loaded: {summary}", fg="green")
+    click.secho(f"Demo users sign in with the password: {demo.DEMO_PASSWORD}", fg="green")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo dataset (teams, users, customers, follow-ups)."""
+    upgrade_database()
+    _load_demo()
+
+
+@click.command("backup")
+@click.argument("target", required=False, type=click.Path(path_type=Path))
+@with_appcontext
+def backup_command(target: Path | None) -> None:
+    """Write a consistent snapshot of the database (safe while the app runs)."""
+    from crm.extensions import db
+    from crm.services import backup
+
+    uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    target = target or backup.default_target(current_app.instance_path, db.engine.dialect.name)
+    try:
+        backup.backup(uri, target)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {target}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Check a backup's integrity, then replace the database with it."""
+    from crm.extensions import db
+    from crm.services import backup
+
+    if not yes:
+        click.confirm("This replaces every record in the database. Continue?", abort=True)
+    db.engine.dispose()
+    try:
+        backup.restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except backup.BackupError as exc:
+        raise click.ClickException(f"Restore refused: {exc}") from exc
+    upgrade_database()
+    click.echo(f"Restored from {source}")
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check configuration, database, migrations and Redis; non-zero exit on a problem."""
+    from crm.services.system import check_all
+
+    problems = 0
+    for name, ok, detail in check_all():
+        click.echo(f"{'ok ' if ok else 'FAIL'}  {name}: {detail}")
+        problems += not ok
+    if problems:
+        raise click.ClickException(f"{problems} check(s) failed")
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage users."""
+
+
+@user_group.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "manager", "rep", "service",
+                                                           "marketer"]))
+@click.option("--team", default=None, help="team name (created when missing)")
+@click.option("--name", default=None)
+@with_appcontext
+def user_create(email: str, password: str, role: str, team: str | None, name: str | None):
+    """Create a user."""
+    from crm.services import auth, users
+
+    if len(password) < auth.MIN_PASSWORD_LENGTH:
+        raise click.BadParameter(f"use at least {auth.MIN_PASSWORD_LENGTH} characters",
+                                 param_hint="--password")
+    upgrade_database()
+    team_row = (users.team_by_name(team) or users.create_team(team)) if team else None
+    if auth.find_user(email):
+        raise click.ClickException(f"a user with the email {email} already exists")
+    user = users.create(email, name or email.split("@")[0], password, role,
+                        team_row.id if team_row else None)
+    click.echo(f"Created {user.role} {user.email}" + (f" in team {team_row.name}"
+                                                      if team_row else ""))

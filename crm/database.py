@@ -1,0 +1,71 @@
+"""Database engine rules: SQLite pragmas and BEGIN IMMEDIATE for writes; types shared by models.
+
+SQLite with a plain BEGIN loses or refuses concurrent read-modify-write transactions
+(see docs/reliability.md). We take over BEGIN from the driver and open every transaction
+that may write with BEGIN IMMEDIATE; safe HTTP methods read with a deferred transaction so
+readers never queue behind writers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; the only clock models and services use."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC, returns aware UTC, refuses naive input (a naive time is a bug)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def _wants_write() -> bool:
+    return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Install the pragmas and the BEGIN rule on a SQLite engine (no-op for other engines)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write() else "BEGIN")
+
+
+def database_kind(engine: Engine) -> str:
+    """'sqlite' or 'postgresql'."""
+    return engine.dialect.name

@@ -1,0 +1,34 @@
+"""Language and time zone per user: the user's choice, else the session's, else the browser's."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+from crm.config import LANGUAGES
+
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
+# Babel reads "zh_CN" as zh_Hans_CN and looks for a catalog of that name, so our language
+# codes map to Babel's locale ids (the catalog folders in crm/translations/).
+BABEL_LOCALES = {"zh_CN": "zh_Hans_CN", "en": "en"}
+
+
+def select_locale() -> str:
+    """The Babel locale id of the language this request is shown in."""
+    return BABEL_LOCALES[_language()]
+
+
+def _language() -> str:
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+    if best:
+        return "en" if best == "en" else "zh_CN"
+    default = current_app.config["CRM"]["DEFAULT_LANGUAGE"]
+    return default if default in LANGUAGES else "zh_CN"
+
+
+def select_timezone() -> str:
+    return current_app.config["CRM"]["TIMEZONE"]
