@@ -1,0 +1,60 @@
+"""Notes on a company or a person (the first timeline entries) and their attachments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.database import UTCDateTime, utcnow
+from crm.extensions import db
+from crm.models.mixins import TimestampMixin, TrashMixin
+
+
+class Note(TimestampMixin, TrashMixin, db.Model):
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    author = relationship("User", lazy="raise")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="note", lazy="raise", cascade="all, delete-orphan",
+        order_by="Attachment.id")
+
+    __table_args__ = (
+        Index("ix_note_company_created", "company_id", "created_at"),
+        Index("ix_note_contact_created", "contact_id", "created_at"),
+    )
+
+    def __str__(self) -> str:
+        return (self.body or "")[:80]
+
+
+class Attachment(db.Model):
+    """A file stored under instance/uploads (never under static), served as a download."""
+
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("note.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200), nullable=False)
+    content_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    storage_key: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    note: Mapped[Note] = relationship(back_populates="attachments", lazy="raise")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

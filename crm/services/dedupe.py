@@ -1,0 +1,137 @@
+"""The one duplicate check for companies and people (forms, import, API, lead conversion).
+
+Customers belong to the company, not to the rep, so the check looks across ALL records,
+not only the user's scope. What it shows depends on the scope: a candidate the user may see
+comes with its main phone, last contact and a link; an out-of-scope candidate shows only its
+name and owner (so the rep can ask the owner) and `can_open` is False, so no link is drawn
+(the detail URL would answer 404 anyway).
+
+Companies match when their normalised name (legal suffixes, region prefixes or brackets,
+width, case, spaces, punctuation removed) or loose key (generic words like 科技 dropped) is
+equal, or when the normalised names are close by fuzzy match. The fuzzy step only compares
+names sharing the first two characters of the key (an index range scan), so it stays fast on
+large tables; a typo in the first two characters is not found by it.
+People match on any phone (E.164) or the normalised email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz
+from sqlalchemy import or_, select, union
+
+from crm.extensions import db
+from crm.models import Company, Contact, Phone, User
+from crm.services.normalize import loose_company_key, normalize_company_name, normalize_email
+from crm.services.scope import can_see
+
+FUZZY_THRESHOLD = 88
+# One wrong character in a short Chinese name already costs 17 points (茶叶/茶业).
+FUZZY_THRESHOLD_LONG = 80
+FUZZY_POOL = 200
+MAX_CANDIDATES = 5
+
+
+@dataclass
+class Candidate:
+    """A possible duplicate, reduced to what the user may see."""
+
+    kind: str  # "company" or "contact"
+    id: int
+    name: str
+    owner_name: str | None
+    phone: str | None
+    last_contact_at: datetime | None
+    can_open: bool
+    reason: str  # "name", "similar", "phone", "email"
+    score: int
+
+
+def _candidate(kind: str, record, owner_name: str | None, reason: str, score: int,
+               user) -> Candidate:
+    visible = user is None or can_see(record, user)
+    return Candidate(
+        kind=kind, id=record.id, name=record.name, owner_name=owner_name,
+        phone=record.phone if visible else None,
+        last_contact_at=record.last_contact_at if visible else None,
+        can_open=visible, reason=reason, score=score)
+
+
+def _with_owner(model, condition, exclude_id: int | None, limit: int):
+    stmt = (select(model, User.name).outerjoin(User, User.id == model.owner_id)
+            .where(model.deleted_at.is_(None), condition).limit(limit))
+    if exclude_id:
+        stmt = stmt.where(model.id != exclude_id)
+    return db.session.execute(stmt).all()
+
+
+def _prefix(column, key: str):
+    start = key[:2]
+    return (column >= start) & (column < start + "\uffff")
+
+
+def _similar_ids(key: str, loose: str, exclude_id: int | None, skip: set[int]) -> dict[int, int]:
+    """Ids of companies whose keys are close to `key`/`loose` (by fuzzy ratio) -> score.
+
+    Only the keys of a bounded pool sharing the first two characters are read.
+    """
+    pool = db.session.execute(
+        select(Company.id, Company.name_key, Company.loose_key)
+        .where(or_(_prefix(Company.name_key, key), _prefix(Company.loose_key, loose)),
+               Company.deleted_at.is_(None))
+        .limit(FUZZY_POOL)).all()
+    threshold = FUZZY_THRESHOLD_LONG if len(key) >= 5 else FUZZY_THRESHOLD
+    scores = {}
+    for company_id, name_key, loose_key in pool:
+        if company_id in skip or company_id == exclude_id:
+            continue
+        score = max(fuzz.ratio(key, name_key), fuzz.ratio(loose, loose_key))
+        if score >= threshold:
+            scores[company_id] = int(score)
+    return scores
+
+
+def find_company_duplicates(name: str, *, exclude_id: int | None = None, user=None,
+                            limit: int = MAX_CANDIDATES) -> list[Candidate]:
+    """Companies that are probably the same customer as `name`, best match first."""
+    key, loose = normalize_company_name(name or ""), loose_company_key(name or "")
+    if not key:
+        return []
+    found: dict[int, Candidate] = {}
+    exact = or_(Company.name_key == key, Company.loose_key == loose)
+    for company, owner in _with_owner(Company, exact, exclude_id, limit):
+        found[company.id] = _candidate("company", company, owner, "name", 100, user)
+    if len(found) < limit:
+        scores = _similar_ids(key, loose, exclude_id, set(found))
+        best = sorted(scores, key=lambda i: (-scores[i], i))[:limit - len(found)]
+        if best:
+            for company, owner in _with_owner(Company, Company.id.in_(best), None, limit):
+                found[company.id] = _candidate("company", company, owner, "similar",
+                                               scores[company.id], user)
+    return sorted(found.values(), key=lambda c: (-c.score, c.id))[:limit]
+
+
+def find_contact_duplicates(phones: list[str], email: str | None, *,
+                            exclude_id: int | None = None, user=None,
+                            limit: int = MAX_CANDIDATES) -> list[Candidate]:
+    """People who already have one of these phones (E.164) or this email."""
+    phones = [p for p in phones if p]
+    email_norm = normalize_email(email or "")
+    # One indexed lookup per kind of key, combined by UNION: an OR of an IN-subquery and an
+    # equality makes PostgreSQL scan every contact instead of using either index.
+    lookups = []
+    if phones:
+        lookups.append(select(Phone.contact_id.label("id"))
+                       .where(Phone.e164.in_(phones), Phone.contact_id.isnot(None)))
+    if email_norm:
+        lookups.append(select(Contact.id.label("id")).where(Contact.email_norm == email_norm))
+    if not lookups:
+        return []
+    ids = lookups[0] if len(lookups) == 1 else union(*lookups)
+    found = []
+    for contact, owner in _with_owner(Contact, Contact.id.in_(ids), exclude_id, limit):
+        reason = "email" if email_norm and contact.email_norm == email_norm else "phone"
+        found.append(_candidate("contact", contact, owner, reason, 100, user))
+    return sorted(found, key=lambda c: c.id)

@@ -1,0 +1,142 @@
+"""Notes with attachments on the timeline; upload checks; downloads; saved views."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+import pytest
+
+from crm.extensions import db
+from crm.models import Attachment, Company, Note, SavedView
+from tests.blueprints.customer_helpers import count, fetch, make_company, make_contact
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n" + b"x" * 64
+
+
+def _docx() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _post_note(client, url, body="Visited today", files=(), **kw):
+    data = {"body": body, "files": [(io.BytesIO(content), name) for name, content in files]}
+    return client.post(url, data=data, content_type="multipart/form-data", **kw)
+
+
+def test_note_with_photo_on_the_timeline(app, hx, client, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    response = _post_note(hx, f"/companies/{company}/notes", files=[("shop.png", PNG),
+                                                                    ("offer.docx", _docx())])
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert 'id="timeline"' in body and "Visited today" in body and "shop.png" in body
+    assert "<html" not in body and "toast" in response.headers["HX-Trigger"]
+    assert fetch(app, Company, company).last_contact_at is not None
+    with app.app_context():
+        attachment = db.session.scalar(db.select(Attachment).where(
+            Attachment.filename == "shop.png"))
+        stored = os.path.join(app.instance_path, "uploads", *attachment.storage_key.split("/"))
+        assert os.path.exists(stored) and "static" not in stored
+        attachment_id = attachment.id
+    download = client.get(f"/attachments/{attachment_id}")
+    assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    page = client.get(f"/companies/{company}")
+    assert "shop.png" in page.get_data(as_text=True)
+
+
+def test_full_page_note_redirects(app, client, login_as):
+    rep = login_as("rep")
+    person = make_contact(app, rep, "张伟")
+    response = _post_note(client, f"/contacts/{person}/notes", files=[("a.pdf", PDF)])
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/contacts/{person}")
+    assert count(app, Note) == 1
+
+
+def _stored_files(app) -> int:
+    return sum(len(files) for _d, _s, files in os.walk(os.path.join(app.instance_path,
+                                                                    "uploads")))
+
+
+@pytest.mark.parametrize("name, content", [
+    ("page.html", b"<html><script>alert(1)</script></html>"),
+    ("report.pdf.html", PDF),
+    ("image.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>"),
+    ("fake.png", b"<html>not a png</html>"),
+    ("notes.txt", b"<!DOCTYPE html><html></html>"),
+    ("x.exe.png", PNG),
+    ("empty.pdf", b""),
+    ("macro.docm", _docx()),
+])
+def test_refused_files_save_nothing(app, hx, login_as, name, content):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    before = _stored_files(app)
+    response = _post_note(hx, f"/companies/{company}/notes", files=[(name, content)])
+    assert response.status_code == 422
+    assert 'id="err-files"' in response.get_data(as_text=True)
+    assert count(app, Note) == 0 and count(app, Attachment) == 0
+    assert _stored_files(app) == before
+
+
+def test_too_large_file_is_refused(app, hx, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    app.config["CRM"]["MAX_UPLOAD_MB"], limit = 1, app.config["CRM"]["MAX_UPLOAD_MB"]
+    try:
+        big = PDF + b"0" * (1024 * 1024)
+        response = _post_note(hx, f"/companies/{company}/notes", files=[("big.pdf", big)])
+    finally:
+        app.config["CRM"]["MAX_UPLOAD_MB"] = limit
+    assert response.status_code == 422 and "larger than 1 MB" in response.get_data(as_text=True)
+
+
+def test_empty_note_is_refused(app, hx, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    response = _post_note(hx, f"/companies/{company}/notes", body="  ")
+    assert response.status_code == 422 and "Write a note" in response.get_data(as_text=True)
+
+
+def test_note_markup_is_escaped(app, hx, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    response = _post_note(hx, f"/companies/{company}/notes", body="<img src=x onerror=alert(1)>")
+    assert "<img src=x" not in response.get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in response.get_data(as_text=True)
+
+
+def test_attachment_of_another_reps_customer_is_404(app, client, hx, login_as, make_user):
+    owner = login_as("rep")
+    company = make_company(app, owner, "Acme")
+    _post_note(hx, f"/companies/{company}/notes", files=[("a.png", PNG)])
+    with app.app_context():
+        attachment_id = db.session.scalar(db.select(Attachment.id))
+    login_as("rep")
+    assert client.get(f"/attachments/{attachment_id}").status_code == 404
+    assert client.get("/attachments/99999").status_code == 404
+
+
+def test_saved_views_save_list_and_delete(app, client, login_as, make_user):
+    login_as("rep")
+    response = client.post("/companies/views", data={"name": "VIP 广东",
+                                                     "query": "tier=high&province=广东&after=9"})
+    assert response.status_code == 302 and "after" not in response.headers["Location"]
+    page = client.get("/companies?tier=high").get_data(as_text=True)
+    assert "VIP 广东" in page
+    with app.app_context():
+        view = db.session.scalar(db.select(SavedView))
+        assert view.area == "companies" and "after" not in view.query
+        view_id = view.id
+    login_as("rep")
+    assert client.post(f"/companies/views/{view_id}/delete").status_code == 404
+    assert count(app, SavedView) == 1

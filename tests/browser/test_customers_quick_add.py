@@ -1,0 +1,86 @@
+"""Two-click entry on a phone: quick add, phone check on leaving the field, duplicate prompt."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, live_server, email):
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{live_server}/")
+
+
+def _email(app, user_id):
+    from crm.extensions import db
+    from crm.models import User
+
+    with app.app_context():
+        email = db.session.get(User, user_id).email
+        db.session.remove()
+    return email
+
+
+def test_phone_quick_add_twice_and_duplicate_prompt(app, live_server, page_for, make_user):
+    email = _email(app, make_user("rep", name="Road Rep"))
+    page = page_for("phone")
+    _sign_in(page, live_server, email)
+    page.goto(f"{live_server}/companies")
+    page.click("#quick-add-open")
+    page.wait_for_selector("#quick-add input[name=name]")
+    page.fill("#quick-add input[name=phone]", "12345")
+    page.fill("#quick-add input[name=name]", "字节跳动")  # leaving the phone field checks it
+    page.wait_for_selector("#err-phone:has-text('too short')")
+    page.fill("#quick-add input[name=phone]", "138 0013 8000")
+    page.press("#quick-add input[name=phone]", "Enter")
+    page.wait_for_selector("#customer-rows tr:has-text('字节跳动')")
+    # The cursor is on the name, ready for the next entry (waits at most 2 s for it).
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'name'",
+                           timeout=2000)
+    assert page.input_value("#quick-add input[name=name]") == ""
+    page.fill("#quick-add input[name=name]", "北京字节跳动科技有限公司")
+    page.press("#quick-add input[name=name]", "Enter")
+    page.wait_for_selector("#dup-prompt")
+    page.click("#dup-prompt button[name=confirm_new]")
+    page.wait_for_selector("#customer-rows tr:has-text('北京字节跳动科技有限公司')")
+    assert page.locator("#customer-rows tr[id^=company-]").count() == 2
+    assert not page.is_visible("#customer-rows tr.empty")
+    assert page.console_errors == []
+    screenshot(page, "companies-quick-add-phone")
+
+
+def test_phone_customer_page_click_to_edit_and_photo_note(app, live_server, page_for,
+                                                         make_user, tmp_path):
+    from tests.blueprints.customer_helpers import make_company
+
+    rep = make_user("rep", name="Road Rep")
+    company = make_company(app, rep, "Acme", phones=["+8613800138000"], province="广东",
+                           city="深圳", address="科技园 1 号", special_requests="只在下午联系")
+    page = page_for("phone")
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{company}")
+    assert page.is_visible("#special-requests")
+    assert page.get_attribute("a.tel", "href") == "tel:+8613800138000"
+    page.click("#fld-website button.edit-field")
+    page.fill("#fld-website input[name=website]", "not a url")
+    page.press("#fld-website input[name=website]", "Enter")
+    page.wait_for_selector("#fld-website .error:has-text('web address')")
+    page.fill("#fld-website input[name=website]", "www.acme.cn")
+    page.press("#fld-website input[name=website]", "Enter")
+    page.wait_for_selector("#fld-website a:has-text('www.acme.cn')")
+    photo = tmp_path / "visit.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    page.fill("#note-form textarea[name=body]", "拜访客户 <b>hello</b>")
+    page.set_input_files("#note-photo", str(photo))
+    page.click("#note-form button[type=submit]")
+    page.wait_for_selector(".entry-note:has-text('visit.png')")
+    assert page.is_visible(".entry-note:has-text('<b>hello</b>')")
+    assert page.console_errors == []
+    screenshot(page, "company-page-phone")

@@ -1,0 +1,88 @@
+"""The duplicate finder on Chinese and English name variants, phones and emails, across scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm.extensions import db
+from crm.models import User
+from crm.services import dedupe
+from tests.blueprints.customer_helpers import make_company, make_contact
+
+
+@pytest.fixture
+def owner(app, make_user):
+    return make_user("rep", name="Li Na")
+
+
+@pytest.mark.parametrize("stored, typed", [
+    ("北京字节跳动科技有限公司", "字节跳动"),
+    ("字节跳动（北京）有限公司", "北京字节跳动科技有限公司"),
+    ("上海华为技术有限公司", "华为技术有限公司"),
+    ("深圳市腾讯计算机系统有限公司", "腾讯计算机系统"),
+    ("阿里巴巴（中国）网络技术有限公司", "阿里巴巴网络技术有限公司"),
+    ("ＡＣＭＥ　Ｔｒａｄｉｎｇ", "Acme Trading"),
+    ("Acme Trading Co., Ltd.", "ACME TRADING LTD"),
+    ("Acme Trading Co., Ltd.", "acme-trading, inc."),
+    ("Acme (Shanghai) Trading Limited", "Acme Trading"),
+    ("Globex Technologies", "Globex"),
+])
+def test_normalised_variants_are_found(app, owner, stored, typed):
+    company = make_company(app, owner, stored)
+    with app.app_context():
+        found = dedupe.find_company_duplicates(typed)
+        assert [c.id for c in found] == [company]
+        assert found[0].reason == "name" and found[0].owner_name == "Li Na"
+
+
+@pytest.mark.parametrize("stored, typed", [
+    ("Acme Trading", "Acme Tradng"),
+    ("Northwind Traders", "Northwind Trader"),
+    ("杭州西湖龙井茶叶", "杭州西湖龙井茶业"),
+])
+def test_close_names_are_found_by_fuzzy_match(app, owner, stored, typed):
+    company = make_company(app, owner, stored)
+    with app.app_context():
+        found = dedupe.find_company_duplicates(typed)
+        assert [c.id for c in found] == [company] and found[0].reason == "similar"
+
+
+@pytest.mark.parametrize("stored, typed", [
+    ("Acme Trading", "Globex Trading"),
+    ("字节跳动", "字节科技"),
+    ("中山大学", "大学"),
+])
+def test_different_companies_are_not_duplicates(app, owner, stored, typed):
+    make_company(app, owner, stored)
+    with app.app_context():
+        assert dedupe.find_company_duplicates(typed) == []
+
+
+def test_deleted_and_excluded_records_are_ignored(app, owner):
+    company = make_company(app, owner, "Acme")
+    with app.app_context():
+        assert dedupe.find_company_duplicates("Acme", exclude_id=company) == []
+
+
+def test_out_of_scope_candidate_shows_only_name_and_owner(app, owner, make_user):
+    make_company(app, owner, "Acme", phones=["+8613800138000"])
+    other_id = make_user("rep", name="Other")
+    with app.app_context():
+        other = db.session.get(User, other_id)
+        found = dedupe.find_company_duplicates("ACME Ltd", user=other)
+        assert found[0].name == "Acme" and found[0].owner_name == "Li Na"
+        assert found[0].phone is None and found[0].can_open is False
+        mine = dedupe.find_company_duplicates("ACME Ltd", user=db.session.get(User, owner))
+        assert mine[0].phone == "+8613800138000" and mine[0].can_open is True
+
+
+def test_contact_duplicates_by_phone_or_email(app, owner):
+    person = make_contact(app, owner, "张伟", phones=["+8613800138000"],
+                          email="Zhang.Wei@Example.com")
+    with app.app_context():
+        by_phone = dedupe.find_contact_duplicates(["+8613800138000"], None)
+        by_email = dedupe.find_contact_duplicates([], "  zhang.wei@example.COM ")
+        assert [c.id for c in by_phone] == [person] and by_phone[0].reason == "phone"
+        assert [c.id for c in by_email] == [person] and by_email[0].reason == "email"
+        assert dedupe.find_contact_duplicates(["+8613900139000"], "x@example.com") == []
+        assert dedupe.find_contact_duplicates([], None) == []
