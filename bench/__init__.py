@@ -1,0 +1,1 @@
+"""Benchmarks of Qiao CRM (`python -m bench`); not part of the test run."""

@@ -1,0 +1,134 @@
+"""No N+1: the number of SQL statements of each main page stays the same as rows grow.
+
+Each page is requested with few rows, then again after ten times as many users, companies and
+people were added (in the signed-in user's scope, so the page really shows them). Timings are
+not asserted here (machines are noisy): budgets live in the benchmark (bench/).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from crm import bench_data
+from crm.extensions import db as _db
+
+# (page, role, url builder taking the ids of the busiest company and person)
+PAGES = [
+    ("home", "rep", lambda ids: "/"),
+    ("profile", "rep", lambda ids: "/profile"),
+    ("admin users", "admin", lambda ids: "/admin/users"),
+    ("companies list", "rep", lambda ids: "/companies"),
+    ("companies list", "manager", lambda ids: "/companies"),
+    ("companies filtered", "manager", lambda ids: "/companies?status=customer&sort=name"),
+    ("companies search", "rep", lambda ids: "/companies?q=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8"),
+    # ^ 有限公司
+    ("company page", "rep", lambda ids: f"/companies/{ids['company']}"),
+    ("company page", "manager", lambda ids: f"/companies/{ids['company']}"),
+    ("contacts list", "rep", lambda ids: "/contacts"),
+    ("contacts search", "manager", lambda ids: "/contacts?q=861"),  # every mobile number
+    ("contact page", "rep", lambda ids: f"/contacts/{ids['contact']}"),
+]
+
+
+def _grow(app, make_user, owner_id: int, users: int, companies: int) -> dict[str, int]:
+    """Add users and customers owned by `owner_id`; the ids of the busiest company/person."""
+    from crm.database import utcnow
+    from crm.models import Contact, Note, User
+
+    for _ in range(users):
+        make_user("rep", team="Team A")
+    with app.app_context():
+        team_id = _db.session.scalar(select(User.team_id).where(User.id == owner_id))
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            bench_data.add_customers(conn, [(owner_id, team_id)], companies, companies * 3,
+                                     seed=companies)
+        busiest = _db.session.execute(
+            select(Contact.company_id, func.count()).where(Contact.company_id.isnot(None))
+            .group_by(Contact.company_id).order_by(func.count().desc()).limit(1)).first()
+        contact = _db.session.scalar(select(func.max(Contact.id)))
+        _db.session.remove()
+        with _db.engine.begin() as conn:  # both pages show a timeline entry in every round
+            conn.execute(Note.__table__.insert(), [
+                {"company_id": busiest[0], "contact_id": None, "body": "回访",
+                 "created_by": owner_id, "created_at": utcnow(), "updated_at": utcnow()},
+                {"company_id": None, "contact_id": contact, "body": "call back",
+                 "created_by": owner_id, "created_at": utcnow(), "updated_at": utcnow()}])
+    return {"company": busiest[0], "contact": contact}
+
+
+def _count(client, count_queries, url: str) -> int:
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    if url.startswith(("/companies?", "/contacts?")) or url in ("/companies", "/contacts"):
+        # an empty list skips the queries that load each row's owner and tags
+        assert f'href="{url.split("?")[0]}/' in response.get_data(as_text=True), url
+    return queries.count
+
+
+@pytest.mark.parametrize(("page", "role", "url"), PAGES, ids=[f"{p}-{r}" for p, r, _ in PAGES])
+def test_query_count_does_not_grow_with_rows(app, client, login_as, make_user, count_queries,
+                                             page, role, url):
+    user_id = login_as(role, team="Team A")
+    if not _route_exists(app, url({"company": 1, "contact": 1})):
+        pytest.skip(f"{page}: no route yet")
+    few = _grow(app, make_user, user_id, users=3, companies=5)
+    client.get(url(few))  # first request of the session: no one-off work in the count
+    with_few = _count(client, count_queries, url(few))
+    many = _grow(app, make_user, user_id, users=27, companies=45)
+    with_many = _count(client, count_queries, url(many))
+    assert with_many == with_few, f"{page} as {role}: {with_few} queries with few rows, " \
+                                  f"{with_many} with ten times as many"
+
+
+def _route_exists(app, url: str, method: str = "GET") -> bool:
+    from werkzeug.exceptions import HTTPException
+
+    try:
+        app.url_map.bind("localhost").match(url.split("?")[0], method=method)
+    except HTTPException:
+        return False
+    return True
+
+
+def test_bigger_pages_show_more_rows(app, client, login_as, make_user):
+    """The grown data really is in the rep's scope (so the counts above compare something)."""
+    user_id = login_as("rep", team="Team A")
+    _grow(app, make_user, user_id, users=0, companies=30)
+    body = client.get("/companies").get_data(as_text=True)
+    assert body.count('href="/companies/') >= 20
+
+
+# (action, url, form data for the first round, for the second round): each creates a record
+ACTIONS = [
+    ("company quick-add", "/companies",
+     {"name": "璟琰蓁供应链管理有限公司", "phone": "13912345601", "quick": "1"},
+     {"name": "Harborline Packaging Ltd.", "phone": "13912345602", "quick": "1"}),
+    ("person quick-add", "/contacts",
+     {"name": "欧阳璟", "phone": "13912345603", "email": "ouyang.jing@bench-new.example",
+      "quick": "1"},
+     {"name": "Zoe Whitfield", "phone": "13912345604", "email": "zoe.w@bench-new.example",
+      "quick": "1"}),
+]
+
+
+@pytest.mark.parametrize(("action", "url", "first", "second"), ACTIONS,
+                         ids=[a[0] for a in ACTIONS])
+def test_action_query_count_does_not_grow_with_rows(app, hx, login_as, make_user, count_queries,
+                                                    action, url, first, second):
+    """Quick-add with its duplicate check: the same number of statements at 5 and 50 rows."""
+    user_id = login_as("rep", team="Team A")
+    if not _route_exists(app, url, "POST"):
+        pytest.skip(f"{action}: no route yet")
+    _grow(app, make_user, user_id, users=3, companies=5)
+    with count_queries() as few:
+        response = hx.post(url, data=first)
+    assert response.status_code == 201, (action, response.status_code)
+    _grow(app, make_user, user_id, users=27, companies=45)
+    with count_queries() as many:
+        response = hx.post(url, data=second)
+    assert response.status_code == 201, (action, response.status_code)
+    assert many.count == few.count, f"{action}: {few.count} queries with few rows, " \
+                                    f"{many.count} with ten times as many"
