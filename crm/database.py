@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from flask import has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import scoped_session
 from sqlalchemy.types import TypeDecorator
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -44,6 +45,22 @@ class UTCDateTime(TypeDecorator):
 
 def _wants_write() -> bool:
     return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
+def commit_keeping_loaded(session) -> None:
+    """Commit without expiring what the session holds.
+
+    For a response rendered right after a save from the objects this request just wrote:
+    their values in memory are the committed ones, so reloading them (one SELECT per object,
+    plus the user for the scope check) would only cost round trips.
+    """
+    if isinstance(session, scoped_session):  # the setting lives on the Session, not the proxy
+        session = session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def configure_sqlite(engine: Engine) -> None:

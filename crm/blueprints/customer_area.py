@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from crm.database import commit_keeping_loaded
 from crm.extensions import db
 from crm.htmx import hx_location, is_htmx, toast
 from crm.models import Contact
@@ -117,13 +118,14 @@ def create(area: Area):
         record = customers.create(area.model, values_from(area, form), form.phone_list(),
                                   form.tags.data, user=current_user,
                                   confirmed=request.form.get("confirm_new") == "1")
-        db.session.commit()
+        commit_keeping_loaded(db.session)
     except DuplicateFound as found:
         db.session.rollback()
         return render_form(area, form, status=409, candidates=found.candidates)
     message = _("%(name)s added.", name=record.name)
     if is_htmx() and request.form.get("quick") == "1":
-        record = load(area, record.id)
+        # The new row is drawn from the record as saved (owner, phones and tags are in the
+        # session already): no reload.
         body = render_template("customers/_quick_add.html", area=area,
                                form=area.form_class(formdata=None), record=None,
                                candidates=None, conflict=None, added=record)

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.database import utcnow
 from crm.extensions import db
-from crm.models import Company, Phone, Tag
+from crm.models import Company, Contact, Phone, Tag
 from crm.services import completeness, dedupe
 from crm.services.normalize import (
     loose_company_key,
@@ -158,7 +158,18 @@ def create(model, values: dict, phones: list[tuple[str, str]], tag_text: str | N
           is_new=True)
     db.session.add(record)
     db.session.flush()
+    _mark_links_loaded(record, user)
     return record
+
+
+def _mark_links_loaded(record, user) -> None:
+    """Set the new record's owner and company as loaded, so the caller can show the record
+    right after commit without reloading it (both objects are in the session already)."""
+    owner = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    set_committed_value(record, "owner", owner if owner.id == record.owner_id else None)
+    if isinstance(record, Contact):
+        company = db.session.get(Company, record.company_id) if record.company_id else None
+        set_committed_value(record, "company", company)
 
 
 def update(record, version, values: dict, phones: list[tuple[str, str]],
