@@ -58,6 +58,23 @@ def new(area: Area):
                            record=None, candidates=None, conflict=None)
 
 
+def phone_row(area: Area):
+    """One more phone row for the full form (type and number), with the next "add" button.
+
+    `index` is the row's position among the extra phones; past the form's limit the answer is
+    empty, so a stale button cannot grow the form beyond what a save accepts.
+    """
+    form = area.form_class(formdata=None)
+    index, limit = request.args.get("index", type=int), form.phones.max_entries
+    if index is None or not 0 <= index < limit:
+        return fragment("", 200)
+    for _i in range(index + 1):
+        form.phones.append_entry()
+    return render_template("customers/_phone_row.html", area=area, form=form,
+                           entry=form.phones.entries[index], new=True,
+                           next_index=index + 1 if index + 1 < limit else None)
+
+
 def edit(area: Area, record_id: int):
     """The full edit form with the stored values and version."""
     record = load(area, record_id)

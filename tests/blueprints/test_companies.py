@@ -366,3 +366,50 @@ def test_update_to_a_duplicate_name_prompts_and_save_anyway_works(app, client, l
     assert fetch(app, Company, other).name == "Globex"
     saved = client.post(f"/companies/{other}", data={**data, "confirm_new": "1"})
     assert saved.status_code == 302 and fetch(app, Company, other).name == data["name"]
+
+
+def test_add_another_phone_row_fragment_counts_up_to_the_limit(hx, client, login_as):
+    login_as("rep")
+    form = client.get("/companies/new").get_data(as_text=True)
+    # the new form has one spare row (index 0), so the button asks for row 1
+    assert 'name="phones-0-number"' in form and 'hx-get="/companies/phone-row?index=1"' in form
+    row = hx.get("/companies/phone-row?index=1")
+    body = row.get_data(as_text=True)
+    assert row.status_code == 200 and "<html" not in body
+    assert 'name="phones-1-number"' in body and 'name="phones-1-kind"' in body
+    assert "autofocus" in body and 'type="tel"' in body
+    assert 'hx-get="/companies/phone-row?index=2"' in body
+    last = hx.get("/companies/phone-row?index=4").get_data(as_text=True)
+    assert 'name="phones-4-number"' in last and "phone-row?index=5" not in last
+    for bad in ("index=5", "index=-1", "index=x", ""):
+        response = hx.get(f"/companies/phone-row?{bad}")
+        assert response.status_code == 200 and "phone-row" not in response.get_data(as_text=True)
+
+
+def test_marketer_cannot_add_phone_rows(hx, login_as):
+    login_as("marketer")
+    assert hx.get("/companies/phone-row?index=1").status_code in (403, 404)
+
+
+def test_full_form_saves_several_typed_phones_main_first(app, client, login_as):
+    login_as("rep")
+    response = client.post("/companies", data={
+        "name": "Many Phones Ltd", "phone": "138 0013 8000", "phone_kind": "work",
+        "phones-0-kind": "fax", "phones-0-number": "010 6552 9988",
+        "phones-1-kind": "mobile", "phones-1-number": "",  # cleared: no phone
+        "phones-2-kind": "home", "phones-2-number": "+44 20 7946 0018"})
+    assert response.status_code == 302
+    with app.app_context():
+        from crm.extensions import db
+
+        company = db.session.query(Company).filter_by(name="Many Phones Ltd").one()
+        phones = db.session.query(Phone).filter_by(company_id=company.id) \
+            .order_by(Phone.position).all()
+        stored = [(p.kind, p.e164, p.is_main) for p in phones]
+        db.session.remove()
+    assert stored == [("work", "+8613800138000", True), ("fax", "+861065529988", False),
+                      ("home", "+442079460018", False)]
+    edit = client.get(f"/companies/{company.id}/edit").get_data(as_text=True)
+    # two extra phones shown, one spare row, and the button asks for the fourth
+    assert 'value="+86 10 6552 9988"' in edit or "6552 9988" in edit
+    assert 'name="phones-2-number"' in edit and "phone-row?index=3" in edit

@@ -84,3 +84,30 @@ def test_phone_customer_page_click_to_edit_and_photo_note(app, live_server, page
     assert page.is_visible(".entry-note:has-text('<b>hello</b>')")
     assert page.console_errors == []
     screenshot(page, "company-page-phone")
+
+
+def test_phone_full_form_adds_phone_rows(app, live_server, page_for, make_user):
+    """The full form: "add another phone" twice, a bad number refused, then all saved."""
+    page = page_for("phone")
+    _sign_in(page, live_server, _email(app, make_user("rep", name="Road Rep")))
+    page.goto(f"{live_server}/contacts/new")
+    page.fill("input[name=name]", "王芳")
+    page.fill("input[name=phone]", "138 0013 8000")
+    page.fill("input[name='phones-0-number']", "010 6552 9988")
+    page.click("#add-phone")
+    page.wait_for_selector("input[name='phones-1-number']")
+    page.wait_for_function("document.activeElement && "
+                           "document.activeElement.name === 'phones-1-number'", timeout=2000)
+    page.keyboard.type("12345")
+    page.click("#add-phone")  # leaving the field checks it
+    page.wait_for_selector("#err-phones-1-number:has-text('too short')")
+    page.wait_for_selector("input[name='phones-2-number']")
+    page.fill("input[name='phones-1-number']", "+44 20 7946 0018")
+    page.select_option("select[name='phones-1-kind']", "work")
+    page.click("#customer-form button[type=submit].primary")
+    page.wait_for_selector("a.tel")
+    assert page.get_attribute("a.tel", "href") == "tel:+8613800138000"
+    assert page.locator("a[href='tel:+861065529988']").count() == 1
+    assert page.locator("a[href='tel:+442079460018']").count() == 1
+    assert page.console_errors == []
+    screenshot(page, "contact-form-phones-phone")

@@ -53,7 +53,8 @@ class PhoneEntry(Form):
 
     kind = SelectField(_l("Type"), **choice(PHONE_TYPES, PHONE_LABELS, empty=False,
                                             default="mobile"))
-    number = StringField(_l("Phone"), validators=[Phone()])
+    number = StringField(_l("Phone"), validators=[Phone()],
+                         render_kw={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
 
 
 class CustomerForm(FlaskForm):

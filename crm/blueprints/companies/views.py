@@ -68,6 +68,13 @@ def cities():
     return detail.cities(AREA)
 
 
+@bp.get("/companies/phone-row")
+@access("customers.edit")
+def phone_row():
+    """One more phone row for the full form."""
+    return detail.phone_row(AREA)
+
+
 @bp.get("/companies/completeness")
 @access("customers.view")
 def completeness():

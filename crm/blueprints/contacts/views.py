@@ -67,6 +67,13 @@ def cities():
     return detail.cities(AREA)
 
 
+@bp.get("/contacts/phone-row")
+@access("customers.edit")
+def phone_row():
+    """One more phone row for the full form."""
+    return detail.phone_row(AREA)
+
+
 @bp.get("/contacts/<int:record_id>")
 @access("customers.view")
 def show(record_id: int):
