@@ -4,16 +4,19 @@ city options and saved views."""
 
 from __future__ import annotations
 
+import uuid
+
 from flask import abort, flash, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import TextAreaField
-from wtforms.validators import Length
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length, Optional, Regexp
 
 from crm.blueprints.companies.forms import validate_one
 from crm.blueprints.customer_area import Area, blank_form, edit_form, fragment, load
@@ -41,6 +44,15 @@ UPLOAD_MESSAGES = {
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("Note"), validators=[
         Length(max=notes.MAX_BODY, message=LENGTH_MESSAGE), PlainText(multiline=True)])
+    # A fresh random key per form; the browser sends it again when it retries (offline notes).
+    client_key = HiddenField(validators=[Optional(), Regexp(
+        r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        message=_l("This form was damaged and has been reset. Send the note again."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.client_key.data:
+            self.client_key.data = str(uuid.uuid4())
 
 
 def new(area: Area):
@@ -223,15 +235,22 @@ def add_note(area: Area, record_id: int):
     if not form.body.data.strip() and not files and not error:
         error = _("Write a note or attach a file.")
     if not form.validate() or error:
+        if form.client_key.errors:
+            form.client_key.data = str(uuid.uuid4())  # so that sending again works
         return _timeline_response(area, record, form, error, 422)
+    key = form.client_key.data or None
     stored: list[str] = []
-    try:
-        _note, stored = notes.add_note(record, form.body.data, files, user=current_user)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        notes.discard_files(stored)
-        raise
+    if not notes.already_saved(record, key):  # else a retry of a note saved already
+        try:
+            _note, stored = notes.add_note(record, form.body.data, files, user=current_user,
+                                           client_key=key)
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            notes.discard_files(stored)
+            # the same note sent twice at once: the other request saved it
+            if not (isinstance(exc, IntegrityError) and notes.already_saved(record, key)):
+                raise
     if not is_htmx():
         flash(_("Note added."), "success")
         return redirect(area.url("show", record_id=record.id))

@@ -14,6 +14,7 @@ from crm.models.mixins import TimestampMixin, TrashMixin
 
 class Note(TimestampMixin, TrashMixin, db.Model):
     __audited__ = True
+    __audit_skip__ = frozenset({"client_key"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int | None] = mapped_column(
@@ -22,6 +23,9 @@ class Note(TimestampMixin, TrashMixin, db.Model):
         ForeignKey("contact.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Sent by the browser with the form; a retried send (a note written offline, a double
+    # tap) carries the same key and is saved once.
+    client_key: Mapped[str | None] = mapped_column(String(36))
 
     author = relationship("User", lazy="raise")
     attachments: Mapped[list[Attachment]] = relationship(
@@ -31,6 +35,7 @@ class Note(TimestampMixin, TrashMixin, db.Model):
     __table_args__ = (
         Index("ix_note_company_created", "company_id", "created_at"),
         Index("ix_note_contact_created", "contact_id", "created_at"),
+        Index("ix_note_client_key", "client_key", unique=True),
     )
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from crm.database import utcnow
@@ -149,11 +150,23 @@ def _store(checked: CheckedFile) -> str:
     return key
 
 
-def add_note(subject, body: str, files: list[CheckedFile], *, user) -> tuple[Note, list[str]]:
+def already_saved(subject, client_key: str | None) -> bool:
+    """Whether a note sent with this key was saved on this customer already (a retry)."""
+    if not client_key:
+        return False
+    kind = Note.company_id if isinstance(subject, Company) else Note.contact_id
+    return db.session.scalar(select(Note.id).where(Note.client_key == client_key,
+                                                   kind == subject.id)) is not None
+
+
+def add_note(subject, body: str, files: list[CheckedFile], *, user,
+             client_key: str | None = None) -> tuple[Note, list[str]]:
     """Add a note (and its files) to a company or a person; returns the note and the stored
-    file paths, which the caller deletes if the commit fails."""
+    file paths, which the caller deletes if the commit fails. `client_key` (from the browser)
+    is unique: a second note with the same key fails at commit with an IntegrityError."""
     kind = "company_id" if isinstance(subject, Company) else "contact_id"
-    note = Note(body=body.strip()[:MAX_BODY], created_by=user.id, **{kind: subject.id})
+    note = Note(body=body.strip()[:MAX_BODY], created_by=user.id, client_key=client_key or None,
+                **{kind: subject.id})
     stored = []
     for checked in files:
         key = _store(checked)

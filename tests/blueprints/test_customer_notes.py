@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 
 import pytest
@@ -140,3 +141,46 @@ def test_saved_views_save_list_and_delete(app, client, login_as, make_user):
     login_as("rep")
     assert client.post(f"/companies/views/{view_id}/delete").status_code == 404
     assert count(app, SavedView) == 1
+
+
+def _notes_of(app, company_id: int) -> list[str]:
+    with app.app_context():
+        bodies = list(db.session.scalars(db.select(Note.body).where(
+            Note.company_id == company_id)))
+        db.session.remove()
+    return bodies
+
+
+def test_a_note_sent_again_with_its_key_is_saved_once(app, hx, login_as):
+    """A note written offline is resent when back online; if the first send reached the
+    server but its answer was lost, the retry with the same client_key must not duplicate."""
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    page = hx.get(f"/companies/{company}").get_data(as_text=True)
+    assert 'name="client_key"' in page
+    key = "0b7c4a52-8d1e-4f3a-9c2b-5e6f7a8b9c0d"
+    url = f"/companies/{company}/notes"
+    first = hx.post(url, data={"body": "写于地铁上", "client_key": key})
+    again = hx.post(url, data={"body": "写于地铁上", "client_key": key})
+    assert first.status_code == 200 and again.status_code == 200
+    assert _notes_of(app, company) == ["写于地铁上"]
+    # the answer carries a fresh key for the next note
+    assert key not in again.get_data(as_text=True)
+    other = hx.post(url, data={"body": "second", "client_key": key.replace("0b7c", "1b7c")})
+    assert other.status_code == 200 and sorted(_notes_of(app, company)) == ["second", "写于地铁上"]
+
+
+def test_a_damaged_client_key_is_refused_with_a_message(app, hx, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    response = hx.post(f"/companies/{company}/notes",
+                       data={"body": "hello", "client_key": "<script>"})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Send the note again" in body and "&lt;script&gt;" not in body and "<script>" not in body
+    assert _notes_of(app, company) == []
+    fresh = re.search(r'name="client_key"[^>]*value="([0-9a-f-]{36})"', body)
+    assert fresh, "the form comes back with a new, valid key"
+    again = hx.post(f"/companies/{company}/notes",
+                    data={"body": "hello", "client_key": fresh.group(1)})
+    assert again.status_code == 200 and _notes_of(app, company) == ["hello"]

@@ -48,9 +48,133 @@
     setTimeout(function () { el.remove(); }, 6000);
   });
 
-  // A network error or a 5xx during an htmx request: say so instead of doing nothing.
-  document.body.addEventListener("htmx:sendError", function () {
-    showToast(document.documentElement.lang === "zh-CN" ? "网络连接失败，请重试。" :
-      "Network error. Check the connection and try again.", "error");
+  function text(name) {
+    var box = document.getElementById("client-text");
+    return box ? box.getAttribute("data-" + name) || "" : "";
+  }
+
+  // ---- Notes written without a connection (G1): kept in localStorage, sent when back online.
+  // Each note keeps the form's random client_key, so a send whose answer was lost and is
+  // retried is saved once by the server. Notes are only sent as the user who wrote them.
+  var QUEUE = "qiao.offlineNotes";
+
+  function readQueue() {
+    try { return JSON.parse(window.localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
+  }
+
+  function writeQueue(items) {
+    try { window.localStorage.setItem(QUEUE, JSON.stringify(items)); } catch (e) { /* full */ }
+  }
+
+  function newKey() {  // a v4 UUID; crypto.randomUUID needs HTTPS, getRandomValues does not
+    var b = window.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); });
+    return h.slice(0, 4).join("") + "-" + h.slice(4, 6).join("") + "-" + h.slice(6, 8).join("") +
+      "-" + h.slice(8, 10).join("") + "-" + h.slice(10).join("");
+  }
+
+  function noteForm() { return document.querySelector("form[data-offline=note]"); }
+
+  function showPending() {
+    var form = noteForm();
+    var box = form && form.querySelector("#offline-pending");
+    if (!box) { return; }
+    var url = form.getAttribute("hx-post"), user = text("user");
+    var mine = readQueue().filter(function (n) { return n.url === url && n.user === user; });
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    mine.forEach(function (n) {
+      var li = document.createElement("li");
+      li.textContent = n.body;  // never innerHTML: it is what the user typed
+      list.appendChild(li);
+    });
+    box.hidden = mine.length === 0;
+  }
+
+  function keepOffline(form) {
+    var body = form.querySelector("textarea[name=body]");
+    var files = form.querySelectorAll("input[type=file]");
+    var hasFiles = Array.prototype.some.call(files, function (f) { return f.files.length > 0; });
+    if (body && body.value.trim()) {
+      var key = form.querySelector("input[name=client_key]");
+      var items = readQueue();
+      items.push({url: form.getAttribute("hx-post"), user: text("user"), body: body.value,
+        key: key ? key.value : newKey(), at: new Date().toISOString()});
+      writeQueue(items);
+      body.value = "";
+      if (key) { key.value = newKey(); }
+      showToast(text("offline-saved"), "warning");
+      showPending();
+    }
+    if (hasFiles) { showToast(text("offline-files"), "error"); }
+  }
+
+  var sending = false;
+
+  function sendPending() {
+    var user = text("user");
+    if (sending || !user || !navigator.onLine) { return; }
+    var item = readQueue().filter(function (n) { return n.user === user && !n.failed; })[0];
+    if (!item) { return; }
+    sending = true;
+    var data = new FormData();
+    data.append("csrf_token", csrfToken());
+    data.append("body", item.body);
+    data.append("client_key", item.key);
+    fetch(item.url, {method: "POST", body: data, credentials: "same-origin", redirect: "manual",
+      headers: {"X-CSRFToken": csrfToken(), "HX-Request": "true"}})
+      .then(function (resp) {
+        if (resp.status === 0 || resp.status === 401 || resp.headers.get("HX-Redirect")) {
+          return false;  // signed out meanwhile: keep the note for later
+        }
+        var form = noteForm(), here = form && form.getAttribute("hx-post") === item.url;
+        return resp.text().then(function (html) {
+          var rest = readQueue().filter(function (n) { return n.key !== item.key; });
+          if (resp.ok) {
+            showToast(text("offline-sent"), "success");
+          } else if (here) {
+            showToast(text("offline-failed"), "error");  // the answer shows why, text included
+          } else {
+            item.failed = resp.status;  // shown again on the customer's page, not resent
+            rest.push(item);
+          }
+          writeQueue(rest);
+          if (here && (resp.ok || resp.status === 422)) {
+            window.htmx.swap("#timeline", html, {swapStyle: "outerHTML"});
+          }
+          return resp.ok;
+        });
+      })
+      .catch(function () { return false; })
+      .then(function (again) {
+        sending = false;
+        showPending();
+        if (again) { sendPending(); }
+      });
+  }
+
+  // A failed note on the page of its customer gets one more try there.
+  function retryFailedHere() {
+    var form = noteForm();
+    if (!form) { return; }
+    var url = form.getAttribute("hx-post");
+    var items = readQueue();
+    items.forEach(function (n) { if (n.url === url) { delete n.failed; } });
+    writeQueue(items);
+  }
+
+  window.addEventListener("online", sendPending);
+  document.body.addEventListener("htmx:load", showPending);
+  retryFailedHere();
+  showPending();
+  sendPending();
+
+  // A network error during an htmx request: a note is kept for later; otherwise say so.
+  document.body.addEventListener("htmx:sendError", function (evt) {
+    var form = evt.detail && evt.detail.elt && evt.detail.elt.closest &&
+      evt.detail.elt.closest("form[data-offline=note]");
+    if (form) { keepOffline(form); return; }
+    showToast(text("network") || "Network error. Check the connection and try again.", "error");
   });
 })();
