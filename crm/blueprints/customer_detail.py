@@ -134,8 +134,10 @@ def inline_labels(area: Area) -> dict[str, tuple[str, str]]:
 
 
 def show(area: Area, record_id: int):
-    """The customer page: key facts, people, timeline, history."""
+    """The customer page: key facts, people, timeline; the history loads when opened
+    (`?history=1` renders it in the page, for a browser without JavaScript)."""
     record = load(area, record_id)
+    history = history_context(area, record) if request.args.get("history") else {}
     return render_template(
         "customers/show.html", area=area, record=record,
         missing=completeness.missing(record),
@@ -143,16 +145,19 @@ def show(area: Area, record_id: int):
         entries=timeline.entries(area.entity, record.id), note_form=NoteForm(formdata=None),
         inline_labels=inline_labels(area), can_edit=has_permission(current_user, "customers.edit"),
         main_phone=format_phone(record.phone, phone_region()) if record.phone else None,
-        map_url=regions.map_url(record.province, record.city, record.address),
-        **history_context(area, record))
+        map_url=regions.map_url(record.province, record.city, record.address), **history)
 
 
 def history(area: Area, record_id: int):
-    """More history rows (htmx); a direct GET goes to the customer page."""
+    """The history table when the History section is opened, or more rows (`before`) for
+    htmx; a direct GET goes to the customer page with the history shown."""
     record = load(area, record_id)
     if not is_htmx():
-        return redirect(area.url("show", record_id=record.id) + "#history")
-    ctx = history_context(area, record, request.args.get("before", type=int))
+        return redirect(area.url("show", record_id=record.id, history=1) + "#history")
+    before = request.args.get("before", type=int)
+    ctx = history_context(area, record, before)
+    if before is None:
+        return render_template("audit/_history.html", **ctx)
     return render_template("audit/_rows.html", rows=ctx["history_rows"],
                            more_url=ctx["history_more"])
 

@@ -276,7 +276,22 @@ def test_history_fragment_and_page(app, client, hx, login_as):
     assert fragment.status_code == 200 and "create" in fragment.get_data(as_text=True)
     assert "<html" not in fragment.get_data(as_text=True)
     page = client.get(f"/companies/{company}/history")
-    assert page.status_code == 302 and page.headers["Location"].endswith("#history")
+    assert page.status_code == 302 and page.headers["Location"].endswith("?history=1#history")
+
+
+def test_history_is_read_only_when_opened(app, client, login_as, count_queries):
+    """Most visits never open the History section: the page does not read the audit log
+    (it loads on toggle); ?history=1 shows it in the page for a browser without JavaScript."""
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    client.get(f"/companies/{company}")
+    with count_queries() as queries:
+        body = client.get(f"/companies/{company}").get_data(as_text=True)
+    assert not [s for s in queries.statements if "audit_log" in s]
+    assert f'hx-get="/companies/{company}/history"' in body and 'hx-trigger="toggle once"' in body
+    assert f'href="/companies/{company}?history=1#history"' in body
+    shown = client.get(f"/companies/{company}?history=1").get_data(as_text=True)
+    assert '<details class="card" id="history" open>' in shown and "create" in shown
 
 
 def test_cities_fragment(client, hx, login_as):

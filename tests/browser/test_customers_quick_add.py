@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.conftest import TEST_PASSWORD
@@ -42,8 +43,8 @@ def test_phone_quick_add_twice_and_duplicate_prompt(app, live_server, page_for, 
     page.press("#quick-add input[name=phone]", "Enter")
     page.wait_for_selector("#customer-rows tr:has-text('字节跳动')")
     # The cursor is on the name, ready for the next entry (waits at most 2 s for it).
-    page.wait_for_function("document.activeElement && document.activeElement.name === 'name'",
-                           timeout=2000)
+    # (expect, not wait_for_function: polling a JS string needs eval, which our CSP blocks)
+    expect(page.locator("#quick-add input[name=name]")).to_be_focused(timeout=2000)
     assert page.input_value("#quick-add input[name=name]") == ""
     page.fill("#quick-add input[name=name]", "北京字节跳动科技有限公司")
     page.press("#quick-add input[name=name]", "Enter")
@@ -82,6 +83,8 @@ def test_phone_customer_page_click_to_edit_and_photo_note(app, live_server, page
     page.click("#note-form button[type=submit]")
     page.wait_for_selector(".entry-note:has-text('visit.png')")
     assert page.is_visible(".entry-note:has-text('<b>hello</b>')")
+    page.click("#history summary")  # the history loads when opened
+    page.wait_for_selector("#history-body table.history td:has-text('www.acme.cn')")
     assert page.console_errors == []
     screenshot(page, "company-page-phone")
 
@@ -96,8 +99,7 @@ def test_phone_full_form_adds_phone_rows(app, live_server, page_for, make_user):
     page.fill("input[name='phones-0-number']", "010 6552 9988")
     page.click("#add-phone")
     page.wait_for_selector("input[name='phones-1-number']")
-    page.wait_for_function("document.activeElement && "
-                           "document.activeElement.name === 'phones-1-number'", timeout=2000)
+    expect(page.locator("input[name='phones-1-number']")).to_be_focused(timeout=2000)
     page.keyboard.type("12345")
     page.click("#add-phone")  # leaving the field checks it
     page.wait_for_selector("#err-phones-1-number:has-text('too short')")

@@ -1,8 +1,11 @@
-"""G1: a note written on a phone without a connection is kept and sent when back online."""
+"""G1 on a phone: notes written offline are kept and sent later; voice input into notes."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.browser.test_customers_quick_add import _email, _sign_in
@@ -55,3 +58,62 @@ def test_phone_note_written_offline_is_sent_once_when_back_online(app, live_serv
     expected = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest")
     faults = [e for e in page.console_errors if not any(x in e for x in expected)]
     assert faults == [], faults
+
+
+# The browser's speech service is outside world we cannot run here: a stand-in recognizer
+# that "hears" a fixed sentence when started.
+FAKE_RECOGNITION = """
+window.webkitSpeechRecognition = window.SpeechRecognition = function () {
+  var self = this;
+  window.__voiceStarted = 0;
+  this.start = function () {
+    window.__voiceStarted += 1;
+    window.__voiceLang = self.lang;
+    setTimeout(function () {
+      var result = [{transcript: " wants a quote by Friday "}];
+      result.isFinal = true;
+      self.onresult({resultIndex: 0, results: [result]});
+    }, 50);
+  };
+  this.stop = function () { setTimeout(function () { self.onend && self.onend(); }, 0); };
+};
+"""
+
+
+def test_phone_voice_input_appends_to_the_note(app, live_server, page_for, make_user):
+    from tests.blueprints.customer_helpers import make_company
+
+    rep = make_user("rep", name="Road Rep")
+    company = make_company(app, rep, "Acme")
+    page = page_for("phone")
+    page.add_init_script(FAKE_RECOGNITION)
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{company}")
+    page.fill("#note-form textarea[name=body]", "Called:")
+    page.click("#note-voice")
+    assert page.get_attribute("#note-voice", "aria-pressed") == "true"
+    expect(page.locator("#note-form textarea[name=body]")).to_have_value(re.compile("quote"))
+    assert page.input_value("#note-form textarea[name=body]") == "Called: wants a quote by Friday"
+    assert page.evaluate("window.__voiceLang") == "en-US"
+    page.click("#note-voice")  # tap again: stops
+    expect(page.locator("#note-voice")).to_have_attribute("aria-pressed", "false")
+    page.click("#note-form button[type=submit]")
+    page.wait_for_selector(".entry-note:has-text('wants a quote by Friday')")
+    # the timeline came back from the server: the button is offered again
+    expect(page.locator("#note-voice")).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_voice_button_hidden_where_the_browser_cannot_listen(app, live_server, page_for,
+                                                             make_user):
+    from tests.blueprints.customer_helpers import make_company
+
+    rep = make_user("rep", name="Road Rep")
+    company = make_company(app, rep, "Acme")
+    page = page_for("phone")
+    page.add_init_script("delete window.webkitSpeechRecognition; "
+                         "delete window.SpeechRecognition;")
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{company}")
+    page.wait_for_selector("#note-form textarea")
+    assert page.locator("#note-voice").count() == 1 and not page.is_visible("#note-voice")

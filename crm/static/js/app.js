@@ -164,6 +164,61 @@
     writeQueue(items);
   }
 
+  // ---- Voice input into notes (G1), where the browser offers speech recognition.
+  var Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+  var listening = null;
+
+  function showVoice() {
+    var button = document.getElementById("note-voice");
+    if (button && Recognition) { button.hidden = false; }
+  }
+
+  function stopVoice(button) {
+    if (listening) { listening.stop(); }
+    listening = null;
+    if (button) {
+      button.setAttribute("aria-pressed", "false");
+      button.querySelector("span").textContent = button.getAttribute("data-label");
+    }
+  }
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest("#note-voice");
+    if (!button || !Recognition) { return; }
+    if (listening) { stopVoice(button); return; }
+    var area = button.form && button.form.querySelector("textarea[name=body]");
+    if (!area) { return; }
+    if (!button.getAttribute("data-label")) {
+      button.setAttribute("data-label", button.querySelector("span").textContent);
+    }
+    var rec = new Recognition();
+    rec.lang = document.documentElement.lang === "zh-CN" ? "zh-CN" : "en-US";
+    rec.continuous = true;
+    rec.interimResults = false;
+    rec.onresult = function (e) {
+      for (var i = e.resultIndex; i < e.results.length; i++) {
+        if (!e.results[i].isFinal) { continue; }
+        var said = e.results[i][0].transcript.trim();
+        if (!said) { continue; }
+        var sep = area.value && !/\s$/.test(area.value) ? (rec.lang === "zh-CN" ? "" : " ") : "";
+        area.value += sep + said;
+      }
+    };
+    rec.onerror = function (e) {
+      if (e.error !== "aborted" && e.error !== "no-speech") {
+        showToast(text("voice-failed"), "error");
+      }
+    };
+    rec.onend = function () { if (listening === rec) { stopVoice(button); } };
+    listening = rec;
+    button.setAttribute("aria-pressed", "true");
+    button.querySelector("span").textContent = button.getAttribute("data-listening");
+    try { rec.start(); } catch (e) { stopVoice(button); showToast(text("voice-failed"), "error"); }
+  });
+
+  document.body.addEventListener("htmx:load", showVoice);
+  showVoice();
+
   window.addEventListener("online", sendPending);
   document.body.addEventListener("htmx:load", showPending);
   retryFailedHere();
