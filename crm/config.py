@@ -27,6 +27,9 @@ SETTINGS: dict[str, tuple[object, type]] = {
     "MAX_UPLOAD_MB": (16, int),
     "TRUSTED_PROXIES": (0, int),
     "SECURE_COOKIES": (False, bool),
+    # PostgreSQL planner cost of a random page read for our connections; "" keeps the
+    # server's. 1.1 (data in RAM or on SSD) lets a team's list use its (team_id, id) index.
+    "PG_RANDOM_PAGE_COST": ("1.1", str),
 }
 
 LANGUAGES = ("zh_CN", "en")
@@ -72,6 +75,20 @@ def database_uri(url: str, instance_path: str) -> str:
     return url
 
 
+def engine_options(url: str, random_page_cost: str) -> dict[str, object]:
+    """SQLAlchemy engine options; on PostgreSQL the session settings our queries assume.
+
+    With the default random_page_cost of 4 (spinning disks) the planner reads a manager's
+    filtered list by walking the whole table backwards by id (7 ms at 100k companies)
+    instead of the team's (team_id, id) index (1.3 ms).
+    """
+    options: dict[str, object] = {"pool_pre_ping": True}
+    if url.startswith(("postgres://", "postgresql")) and random_page_cost.strip():
+        cost = float(random_page_cost)  # a typo fails at start, not in a query
+        options["connect_args"] = {"options": f"-c random_page_cost={cost}"}
+    return options
+
+
 def flask_config(crm: dict[str, object], instance_path: str) -> dict[str, object]:
     """Translate CRM settings into the Flask and extension keys that use them."""
     from datetime import timedelta
@@ -79,7 +96,8 @@ def flask_config(crm: dict[str, object], instance_path: str) -> dict[str, object
     return {
         "SECRET_KEY": crm["SECRET_KEY"] or secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_uri(str(crm["DATABASE_URL"]), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(str(crm["DATABASE_URL"]),
+                                                    str(crm["PG_RANDOM_PAGE_COST"])),
         "MAX_CONTENT_LENGTH": int(crm["MAX_UPLOAD_MB"]) * 1024 * 1024,
         "PERMANENT_SESSION_LIFETIME": timedelta(days=int(crm["REMEMBER_DAYS"])),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -65,7 +65,8 @@ def app(tmp_path_factory, redis_url):
     application = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SERVER_NAME": None,
         # English unless a test chooses Chinese, so assertions on text are explicit.
-        "CRM": {"REDIS_URL": redis_url, "SECRET_KEY": SECRET, "DEFAULT_LANGUAGE": "en"},
+        "CRM": {"DATABASE_URL": url, "REDIS_URL": redis_url, "SECRET_KEY": SECRET,
+                "DEFAULT_LANGUAGE": "en"},
     })
     if application.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         _reset_postgres(application)
