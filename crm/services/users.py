@@ -15,9 +15,12 @@ class UserRuleError(ValueError):
 
 
 def _active_admins() -> int:
-    stmt = select(func.count()).select_from(User).where(User.role == "admin",
-                                                        User.is_active.is_(True))
-    return db.session.scalar(stmt) or 0
+    """Active administrators, their rows locked until commit (PostgreSQL; SQLite's write
+    transactions are serial already). Two admins demoting each other at the same moment
+    would otherwise both count two and leave none: the second now waits, then counts one."""
+    stmt = (select(User.id).where(User.role == "admin", User.is_active.is_(True))
+            .with_for_update())
+    return len(db.session.scalars(stmt).all())
 
 
 def create(email: str, name: str, password: str, role: str, team_id: int | None) -> User:

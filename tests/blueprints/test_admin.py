@@ -441,3 +441,59 @@ def test_system_page_shows_failed_job_with_its_error(app, client, admin, redis_u
     assert 'id="no-failed"' not in html
     assert "RuntimeError: printer on fire 7391" in html
     assert "explode" in html
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(app, make_user):
+    """Both requests count the admins, then demote: without a lock both count two and the
+    CRM is left without an administrator. The count waits 0.3 s here to make the race sure."""
+    import threading
+    import time
+
+    from sqlalchemy import event
+
+    from crm.services import users
+
+    first = make_user("admin", team=None, name="Admin One")
+    second = make_user("admin", team=None, name="Admin Two")
+    with app.app_context():
+        engine = db.engine
+
+    def slow_admin_count(_conn, _cursor, statement, *_args):
+        if "user" in statement and "role" in statement and "is_active" in statement \
+                and statement.lstrip().upper().startswith("SELECT") and "FROM" in statement \
+                and "user_session" not in statement:
+            time.sleep(0.3)
+
+    outcomes: dict[int, str] = {}
+    start = threading.Barrier(2)
+
+    def demote(target: int) -> None:
+        with app.app_context():
+            user = db.session.get(User, target)
+            db.session.rollback()  # each writer starts its own transaction at the count
+            start.wait()
+            try:
+                users.update(user, user.version, email=user.email, name=user.name,
+                             role="manager", team_id=None, password=None)
+                outcomes[target] = "demoted"
+            except users.UserRuleError as refused:
+                db.session.rollback()
+                outcomes[target] = str(refused)
+            finally:
+                db.session.remove()
+
+    event.listen(engine, "after_cursor_execute", slow_admin_count)
+    try:
+        threads = [threading.Thread(target=demote, args=(t,)) for t in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        event.remove(engine, "after_cursor_execute", slow_admin_count)
+    assert sorted(outcomes.values()) == ["demoted", "last_admin"], outcomes
+    with app.app_context():
+        admins = db.session.scalar(db.select(db.func.count()).select_from(User).where(
+            User.role == "admin", User.is_active.is_(True)))
+        db.session.remove()
+    assert admins == 1
