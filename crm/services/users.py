@@ -30,8 +30,9 @@ def create(email: str, name: str, password: str, role: str, team_id: int | None)
 
 
 def update(user: User, version, *, email: str, name: str, role: str, team_id: int | None,
-           password: str | None) -> None:
-    """Apply an admin's edit; a role change away from the last admin is refused."""
+           password: str | None, keep_session: str | None = None) -> None:
+    """Apply an admin's edit; a role change away from the last admin is refused. A new
+    password ends the user's sessions except `keep_session` (an admin editing themselves)."""
     check_version(user, version)
     if user.role == "admin" and role != "admin" and user.is_active and _active_admins() <= 1:
         raise UserRuleError("last_admin")
@@ -41,7 +42,7 @@ def update(user: User, version, *, email: str, name: str, role: str, team_id: in
     user.team_id = team_id
     if password:
         user.password_hash = auth.hash_password(password)
-        auth.revoke_all_sessions(user.id)
+        auth.revoke_all_sessions(user.id, keep=keep_session)
     db.session.commit()
 
 

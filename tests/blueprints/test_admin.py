@@ -497,3 +497,17 @@ def test_two_admins_demoting_each_other_at_once_leave_one(app, make_user):
             User.role == "admin", User.is_active.is_(True)))
         db.session.remove()
     assert admins == 1
+
+
+def test_admin_setting_their_own_password_stays_signed_in_here_only(app, client, admin):
+    elsewhere = app.test_client()
+    sign_in(elsewhere, admin)
+    assert elsewhere.get("/").status_code == 200
+    me = _user(app, admin)
+    response = client.post(f"/admin/users/{admin}", data=_edit_form(me, password="new-admin-pw-1"))
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200  # this session goes on
+    assert elsewhere.get("/").status_code == 302  # the other one ended
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"email": "boss@test.qiao",
+                                      "password": "new-admin-pw-1"}).status_code == 302

@@ -86,7 +86,9 @@ def users_update(user_id: int):
     try:
         users.update(user, request.form.get("version"), email=form.email.data,
                      name=form.name.data.strip(), role=form.role.data,
-                     team_id=_team_id(form), password=form.password.data or None)
+                     team_id=_team_id(form), password=form.password.data or None,
+                     # a new password of one's own ends the other sessions, not this one
+                     keep_session=current_user.get_id() if user.id == current_user.id else None)
     except VersionConflict:
         db.session.rollback()
         return render_template("admin/user_form.html", form=form, user=user,
