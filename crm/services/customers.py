@@ -109,7 +109,8 @@ def _check_duplicates(record, phones, *, confirmed: bool, user, exclude_id=None)
     if confirmed:
         return
     if isinstance(record, Company):
-        found = dedupe.find_company_duplicates(record.name, exclude_id=exclude_id, user=user)
+        found = dedupe.find_company_duplicates(record.name, phones=[e for _k, e in phones],
+                                               exclude_id=exclude_id, user=user)
     else:
         found = dedupe.find_contact_duplicates([e for _k, e in phones], record.email,
                                                exclude_id=exclude_id, user=user)
@@ -137,7 +138,7 @@ def _identity_changed(record) -> bool:
     from sqlalchemy import inspect
 
     state = inspect(record)
-    keys = ("name_key",) if isinstance(record, Company) else ("email_norm", "phone")
+    keys = ("name_key", "phone") if isinstance(record, Company) else ("email_norm", "phone")
     return any(state.attrs[k].history.has_changes() for k in keys)
 
 

@@ -6,9 +6,10 @@ comes with its main phone, last contact and a link; an out-of-scope candidate sh
 name and owner (so the rep can ask the owner) and `can_open` is False, so no link is drawn
 (the detail URL would answer 404 anyway).
 
-Companies match when their normalised name (legal suffixes, region prefixes or brackets,
-width, case, spaces, punctuation removed) or loose key (generic words like 科技 dropped) is
-equal, or when the normalised names are close by fuzzy match. The fuzzy step only compares
+Companies match when they already have one of the phones typed, when their normalised name
+(legal suffixes, region prefixes or brackets, width, case, spaces, punctuation removed) or
+loose key (generic words like 科技 dropped) is equal, or when the normalised names are close
+by fuzzy match. The fuzzy step only compares
 names sharing the first two characters of the key (an index range scan), so it stays fast on
 large tables; a typo in the first two characters is not found by it.
 People match on any phone (E.164) or the normalised email.
@@ -93,16 +94,25 @@ def _similar_ids(key: str, loose: str, exclude_id: int | None, skip: set[int]) -
     return scores
 
 
-def find_company_duplicates(name: str, *, exclude_id: int | None = None, user=None,
+def find_company_duplicates(name: str, *, phones: list[str] | tuple = (),
+                            exclude_id: int | None = None, user=None,
                             limit: int = MAX_CANDIDATES) -> list[Candidate]:
-    """Companies that are probably the same customer as `name`, best match first."""
+    """Companies that are probably the same customer as `name` (or that already have one of
+    these phones, E.164), best match first."""
     key, loose = normalize_company_name(name or ""), loose_company_key(name or "")
-    if not key:
-        return []
     found: dict[int, Candidate] = {}
-    exact = or_(Company.name_key == key, Company.loose_key == loose)
-    for company, owner in _with_owner(Company, exact, exclude_id, limit):
-        found[company.id] = _candidate("company", company, owner, "name", 100, user)
+    if key:
+        exact = or_(Company.name_key == key, Company.loose_key == loose)
+        for company, owner in _with_owner(Company, exact, exclude_id, limit):
+            found[company.id] = _candidate("company", company, owner, "name", 100, user)
+    phones = [p for p in phones if p]
+    if phones and len(found) < limit:
+        ids = select(Phone.company_id).where(Phone.e164.in_(phones), Phone.company_id.isnot(None))
+        for company, owner in _with_owner(Company, Company.id.in_(ids), exclude_id, limit):
+            found.setdefault(company.id,
+                             _candidate("company", company, owner, "phone", 100, user))
+    if not key:
+        return sorted(found.values(), key=lambda c: (-c.score, c.id))[:limit]
     if len(found) < limit:
         scores = _similar_ids(key, loose, exclude_id, set(found))
         best = sorted(scores, key=lambda i: (-scores[i], i))[:limit - len(found)]

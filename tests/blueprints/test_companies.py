@@ -133,6 +133,17 @@ def test_duplicate_prompt_then_create_anyway(app, hx, login_as):
     assert count(app, Company) == 2
 
 
+def test_quick_add_with_a_known_phone_prompts_with_the_reason(app, hx, login_as):
+    rep = login_as("rep")
+    make_company(app, rep, "Shenzhen Bridge Tech", phones=["+8613800138000"])
+    response = hx.post("/companies", data={"name": "桥科技", "phone": "138 0013 8000",
+                                           "quick": "1"})
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert "Shenzhen Bridge Tech" in body and "Same phone" in body
+    assert count(app, Company) == 1
+
+
 def test_duplicate_of_another_reps_company_shows_name_and_owner_only(app, client, login_as,
                                                                      make_user):
     other = make_user("rep", name="Other Rep")

@@ -58,6 +58,21 @@ def test_different_companies_are_not_duplicates(app, owner, stored, typed):
         assert dedupe.find_company_duplicates(typed) == []
 
 
+def test_a_company_with_the_same_phone_is_found(app, owner):
+    """A phone is the surest sign of the same customer, whatever name was typed."""
+    company = make_company(app, owner, "深圳市大疆创新科技有限公司",
+                           phones=["+8675526656677", "+8613800138000"])
+    make_contact(app, owner, "王芳", phones=["+8613900139000"])  # a person's phone: not a company
+    with app.app_context():
+        found = dedupe.find_company_duplicates("DJI", phones=["+8613800138000"])
+        assert [(c.id, c.reason) for c in found] == [(company, "phone")]
+        assert dedupe.find_company_duplicates("DJI", phones=["+8613900139000"]) == []
+        assert dedupe.find_company_duplicates("DJI", phones=["+8613800138000"],
+                                              exclude_id=company) == []
+        both = dedupe.find_company_duplicates("大疆创新", phones=["+8675526656677"])
+        assert [(c.id, c.reason) for c in both] == [(company, "name")]  # one row per company
+
+
 def test_deleted_and_excluded_records_are_ignored(app, owner):
     company = make_company(app, owner, "Acme")
     with app.app_context():
