@@ -117,3 +117,40 @@ def test_voice_button_hidden_where_the_browser_cannot_listen(app, live_server, p
     page.goto(f"{live_server}/companies/{company}")
     page.wait_for_selector("#note-form textarea")
     assert page.locator("#note-voice").count() == 1 and not page.is_visible("#note-voice")
+
+
+def test_phone_offline_note_whose_customer_is_gone_is_kept_until_discarded(
+        app, live_server, page_for, make_user):
+    from crm.extensions import db
+    from crm.models import Company
+    from tests.blueprints.customer_helpers import make_company
+
+    rep = make_user("rep", name="Road Rep")
+    company = make_company(app, rep, "Acme")
+    page = page_for("phone")
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{company}")
+    page.context.set_offline(True)
+    page.fill("#note-form textarea[name=body]", "Price list promised for Monday")
+    page.click("#note-form button[type=submit]")
+    page.wait_for_selector("#offline-pending li:has-text('Price list')")
+    with app.app_context():  # meanwhile a manager moved the customer to the trash
+        db.session.get(Company, company).deleted_at = db.func.now()
+        db.session.commit()
+        db.session.remove()
+    page.context.set_offline(False)  # the send answers 404: the note stays on the phone
+    page.goto(f"{live_server}/")  # (sent again from here if the page left before the answer)
+    banner = page.locator("#offline-failed")
+    expect(banner).to_be_visible()
+    expect(banner.locator("li")).to_contain_text("Price list promised for Monday")
+    assert _bodies(app, company) == []
+    screenshot(page, "note-offline-failed-phone")
+    banner.locator("button[data-discard]").click()
+    expect(banner).to_be_hidden()
+    assert page.evaluate("localStorage.getItem('qiao.offlineNotes')") == "[]"
+    page.reload()
+    expect(page.locator("#offline-failed")).to_be_hidden()
+    faults = [e for e in page.console_errors
+              if not any(x in e for x in ("ERR_INTERNET_DISCONNECTED", "htmx:sendError",
+                                          "htmx:afterRequest", "status of 404"))]
+    assert faults == [], faults

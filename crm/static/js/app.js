@@ -133,10 +133,10 @@
           var rest = readQueue().filter(function (n) { return n.key !== item.key; });
           if (resp.ok) {
             showToast(text("offline-sent"), "success");
-          } else if (here) {
+          } else if (here && resp.status === 422) {
             showToast(text("offline-failed"), "error");  // the answer shows why, text included
           } else {
-            item.failed = resp.status;  // shown again on the customer's page, not resent
+            item.failed = resp.status;  // listed on every page, retried on its customer's
             rest.push(item);
           }
           writeQueue(rest);
@@ -150,9 +150,48 @@
       .then(function (again) {
         sending = false;
         showPending();
+        showFailed();
         if (again) { sendPending(); }
       });
   }
+
+  // Notes their customer did not take (deleted, or no longer this user's): shown on every
+  // page with their text until the user discards them; never dropped silently.
+  function showFailed() {
+    var box = document.getElementById("offline-failed");
+    if (!box) { return; }
+    var user = text("user"), form = noteForm(), here = form && form.getAttribute("hx-post");
+    var failed = readQueue().filter(function (n) {
+      return n.user === user && n.failed && n.url !== here;
+    });
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    failed.forEach(function (n) {
+      var li = document.createElement("li");
+      var body = document.createElement("span");
+      body.className = "note-text";
+      body.textContent = n.body;
+      var open = document.createElement("a");
+      open.href = n.url.replace(/\/notes$/, "");
+      open.textContent = box.getAttribute("data-open");
+      var drop = document.createElement("button");
+      drop.type = "button";
+      drop.className = "small danger";
+      drop.setAttribute("data-discard", n.key);
+      drop.textContent = box.getAttribute("data-discard");
+      li.appendChild(body); li.appendChild(open); li.appendChild(drop);
+      list.appendChild(li);
+    });
+    box.hidden = failed.length === 0;
+  }
+
+  document.addEventListener("click", function (evt) {
+    var drop = evt.target.closest && evt.target.closest("#offline-failed [data-discard]");
+    if (!drop) { return; }
+    var key = drop.getAttribute("data-discard");
+    writeQueue(readQueue().filter(function (n) { return n.key !== key; }));
+    showFailed();
+  });
 
   // A failed note on the page of its customer gets one more try there.
   function retryFailedHere() {
@@ -223,6 +262,7 @@
   document.body.addEventListener("htmx:load", showPending);
   retryFailedHere();
   showPending();
+  showFailed();
   sendPending();
 
   // A network error during an htmx request: a note is kept for later; otherwise say so.
