@@ -117,6 +117,10 @@ def run_command(host: str, port: int, workers: int, demo: bool) -> None:
     except KeyboardInterrupt:
         click.echo("Stopping…")
     finally:
+        # A second Ctrl-C while stopping would interrupt the shutdown of the children and
+        # of the embedded Redis half-way (and print a traceback): stopping takes seconds.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _stop_all(children)
 
 
