@@ -22,7 +22,7 @@ from crm.blueprints.companies.forms import validate_one
 from crm.blueprints.customer_area import Area, blank_form, edit_form, fragment, load
 from crm.extensions import db
 from crm.htmx import is_htmx, toast
-from crm.models import Attachment, Company, Contact, Note
+from crm.models import Attachment, Company, Contact, Note, User
 from crm.permissions import has_permission
 from crm.services import audit, completeness, customers, notes, regions, saved_views, timeline
 from crm.services.phones import format_phone
@@ -94,11 +94,37 @@ def edit(area: Area, record_id: int):
                            record=record, candidates=None, conflict=None)
 
 
+# Bookkeeping columns a person reading a customer's history does not need to see.
+HISTORY_HIDDEN = frozenset({"id", "created_by", "team_id", "version", "created_at",
+                            "updated_at", "deleted_at"})
+
+
 def history_context(area: Area, record, before: int | None = None) -> dict:
+    """One page of the record's history, with field labels and owners' names (not ids)."""
     rows, next_before = audit.page(entity=area.entity, entity_id=record.id, before=before,
                                    limit=20)
     more = area.url("history", record_id=record.id, before=next_before) if next_before else None
-    return {"history_rows": rows, "history_more": more}
+    owner_ids = {v for row in rows for v in (row.changes or {}).get("owner_id", ())
+                 if isinstance(v, int)}
+    users = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(owner_ids)))
+                 .all()) if owner_ids else {}
+    return {"history_rows": rows, "history_more": more, "history_users": users,
+            "history_fields": _history_labels(area), "history_hidden": HISTORY_HIDDEN}
+
+
+_HISTORY_LABELS: dict[type, dict] = {}
+
+
+def _history_labels(area: Area) -> dict[str, str]:
+    """Column -> translated label: the form's labels, plus the columns no form field names."""
+    lazy = _HISTORY_LABELS.get(area.form_class)
+    if lazy is None:
+        form = area.form_class(formdata=None, meta={"csrf": False})
+        lazy = {f.name: f.label.text for f in form if f.type not in ("CSRFTokenField",)}
+        lazy.update({"owner_id": _l("Owner"), "company_id": _l("Company"),
+                     "phone": _l("Main phone"), "last_contact_at": _l("Last contact")})
+        _HISTORY_LABELS[area.form_class] = lazy
+    return {name: str(label) for name, label in lazy.items()}
 
 
 def _people(company: Company) -> list[Contact]:
@@ -159,7 +185,7 @@ def history(area: Area, record_id: int):
     if before is None:
         return render_template("audit/_history.html", **ctx)
     return render_template("audit/_rows.html", rows=ctx["history_rows"],
-                           more_url=ctx["history_more"])
+                           more_url=ctx["history_more"], **ctx)
 
 
 def validate_field(area: Area):

@@ -439,3 +439,23 @@ def test_full_form_saves_several_typed_phones_main_first(app, client, login_as):
     # two extra phones shown, one spare row, and the button asks for the fourth
     assert 'value="+86 10 6552 9988"' in edit or "6552 9988" in edit
     assert 'name="phones-2-number"' in edit and "phone-row?index=3" in edit
+
+
+def test_history_shows_field_labels_and_owner_names(app, hx, login_as, make_user):
+    from crm.extensions import db
+
+    login_as("admin", team=None)
+    rep = make_user("rep", name="First Rep")
+    company = make_company(app, rep, "Acme", industry="Retail")
+    second = make_user("rep", name="Second Rep")
+    with app.app_context():  # a reassignment (the manager's future "transfer" action)
+        record = db.session.get(Company, company)
+        record.industry = "Food"
+        record.owner_id = second
+        db.session.commit()
+        db.session.remove()
+    body = hx.get(f"/companies/{company}/history").get_data(as_text=True)
+    assert "<b>Industry</b>: <del>Retail</del> → Food" in body
+    assert "<b>Owner</b>: <del>First Rep</del> → Second Rep" in body
+    assert "<b>owner_id</b>" not in body and "<b>id</b>" not in body
+    assert "<b>created_by</b>" not in body and "<b>version</b>" not in body
