@@ -244,10 +244,14 @@ def save_field(area: Area, record_id: int):
         record = load(area, record_id)
         return _field_fragment(area, record, name, editing=True, form=form, status=409,
                                message=_("Someone else changed this customer. Stored now: "
-                                         "%(value)s", value=getattr(record, name) or "—"))
+                                         "%(value)s", value=_stored(record, name) or "—"))
     response = _field_fragment(area, record, name)
     return toast(response, _("Saved.")) if is_htmx() else redirect(
         area.url("show", record_id=record.id))
+
+
+def _stored(record, name: str):
+    return ", ".join(t.name for t in record.tags) if name == "tags" else getattr(record, name)
 
 
 def _upload_error(refused: notes.UploadRefused) -> str:

@@ -186,14 +186,21 @@ def update(record, version, values: dict, phones: list[tuple[str, str]],
 
 
 def update_field(record, version, name: str, value) -> None:
-    """Click-to-edit: change one plain field (same validation done by the caller's form)."""
+    """Click-to-edit: change one plain field or the tags (same validation done by the
+    caller's form)."""
     check_version(record, version)
     allowed = COMPANY_FIELDS if isinstance(record, Company) else CONTACT_FIELDS
-    if name not in allowed or name == "name":
+    if name == "tags":
+        tag_names = [n[:TAG_LENGTH] for n in parse_tags(value)][:MAX_TAGS]
+        with db.session.no_autoflush:
+            record.tags = _tags(tag_names)
+    elif name in allowed and name != "name":
+        assign(record, {name: value}, allowed)
+        tag_names = [t.name for t in record.tags]
+    else:
         raise KeyError(name)
-    assign(record, {name: value}, allowed)
     phones = [(p.kind, p.e164) for p in record.phones]
-    refresh_derived(record, phones, [t.name for t in record.tags])
+    refresh_derived(record, phones, tag_names)  # the search text holds the tags
     db.session.flush()
 
 

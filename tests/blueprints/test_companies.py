@@ -459,3 +459,29 @@ def test_history_shows_field_labels_and_owner_names(app, hx, login_as, make_user
     assert "<b>Owner</b>: <del>First Rep</del> → Second Rep" in body
     assert "<b>owner_id</b>" not in body and "<b>id</b>" not in body
     assert "<b>created_by</b>" not in body and "<b>version</b>" not in body
+
+
+def test_click_to_edit_tags(app, client, hx, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    editor = hx.get(f"/companies/{company}/field?name=tags&edit=1").get_data(as_text=True)
+    assert 'name="tags"' in editor
+    too_many = ", ".join(f"t{i}" for i in range(25))
+    bad = hx.post(f"/companies/{company}/field?name=tags", data={"tags": too_many,
+                                                                 "version": "1"})
+    assert bad.status_code == 422 and "at most 20 tags" in bad.get_data(as_text=True)
+    good = hx.post(f"/companies/{company}/field?name=tags",
+                   data={"tags": "VIP，华东、 VIP", "version": "1"})
+    body = good.get_data(as_text=True)
+    assert good.status_code == 200 and body.count('class="badge"') == 2
+    assert 'href="/companies?tag=VIP"' in body and "华东" in body
+    stored = fetch(app, Company, company)
+    assert stored.version == 2 and "华东" in stored.search_text
+    # the list finds it by the new tag, and the tags can be cleared again
+    assert "Acme" in client.get("/companies?tag=华东").get_data(as_text=True)
+    cleared = hx.post(f"/companies/{company}/field?name=tags", data={"tags": "", "version": "2"})
+    assert cleared.status_code == 200 and 'class="badge"' not in cleared.get_data(as_text=True)
+    assert "Acme" not in client.get("/companies?tag=VIP").get_data(as_text=True).split(
+        "customer-rows")[-1]
+    stale = hx.post(f"/companies/{company}/field?name=tags", data={"tags": "X", "version": "1"})
+    assert stale.status_code == 409 and "Stored now: —" in stale.get_data(as_text=True)
