@@ -236,8 +236,8 @@ def save_field(area: Area, record_id: int):
     if checked is None or checked.errors:
         return _field_fragment(area, record, name, editing=True, form=form, status=422)
     try:
-        customers.update_field(record, request.form.get("version"), name,
-                               form.values([name])[name])
+        value = form.company_value if name == "company" else form.values([name])[name]
+        customers.update_field(record, request.form.get("version"), name, value)
         db.session.commit()
     except (VersionConflict, StaleDataError):
         db.session.rollback()
@@ -251,7 +251,11 @@ def save_field(area: Area, record_id: int):
 
 
 def _stored(record, name: str):
-    return ", ".join(t.name for t in record.tags) if name == "tags" else getattr(record, name)
+    if name == "tags":
+        return ", ".join(t.name for t in record.tags)
+    if name == "company":
+        return record.company.name if record.company else None
+    return getattr(record, name)
 
 
 def _upload_error(refused: notes.UploadRefused) -> str:

@@ -190,13 +190,16 @@ def update_field(record, version, name: str, value) -> None:
     caller's form)."""
     check_version(record, version)
     allowed = COMPANY_FIELDS if isinstance(record, Company) else CONTACT_FIELDS
+    tag_names = [t.name for t in record.tags]
     if name == "tags":
         tag_names = [n[:TAG_LENGTH] for n in parse_tags(value)][:MAX_TAGS]
         with db.session.no_autoflush:
             record.tags = _tags(tag_names)
+    elif name == "company" and isinstance(record, Contact):
+        # `value`: the id of a company the caller's form found in the user's scope, or None
+        record.company = db.session.get(Company, value) if value else None
     elif name in allowed and name != "name":
         assign(record, {name: value}, allowed)
-        tag_names = [t.name for t in record.tags]
     else:
         raise KeyError(name)
     phones = [(p.kind, p.e164) for p in record.phones]

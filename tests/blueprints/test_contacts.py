@@ -135,3 +135,28 @@ def test_validate_company_field(app, hx, login_as):
     assert "No company called" in unknown.get_data(as_text=True)
     known = hx.post("/contacts/validate?field=company", data={"company": "ACME"})
     assert known.status_code == 200 and "No company" not in known.get_data(as_text=True)
+
+
+def test_click_to_edit_company_in_scope_only(app, client, hx, login_as, make_user):
+    rep = login_as("rep")
+    mine = make_company(app, rep, "北京字节跳动科技有限公司")
+    theirs = make_company(app, make_user("rep"), "Globex")
+    person = make_contact(app, rep, "张伟")
+    page = client.get(f"/contacts/{person}").get_data(as_text=True)
+    assert 'id="fld-company"' in page and "Individual customer" in page
+    editor = hx.get(f"/contacts/{person}/field?name=company&edit=1").get_data(as_text=True)
+    assert 'name="company"' in editor
+    other = hx.post(f"/contacts/{person}/field?name=company",
+                    data={"company": "Globex", "version": "1"})
+    assert other.status_code == 422 and "No company called Globex" in other.get_data(as_text=True)
+    good = hx.post(f"/contacts/{person}/field?name=company",
+                   data={"company": "字节跳动科技有限公司", "version": "1"})  # normalised match
+    assert good.status_code == 200
+    assert f'href="/companies/{mine}"' in good.get_data(as_text=True)
+    stored = fetch(app, Contact, person)
+    assert stored.company_id == mine and stored.version == 2 and theirs != mine
+    alone = hx.post(f"/contacts/{person}/field?name=company", data={"company": "", "version": "2"})
+    assert alone.status_code == 200 and "Individual customer" in alone.get_data(as_text=True)
+    assert fetch(app, Contact, person).company_id is None
+    company_page = client.get(f"/companies/{mine}").get_data(as_text=True)
+    assert "张伟" not in company_page.split('class="card people"')[-1].split("</section>")[0]

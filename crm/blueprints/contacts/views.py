@@ -19,7 +19,7 @@ AREA = shared.Area(
     fields=CONTACT_FIELDS,
     title=_l("People"), singular=_l("person"),
     editable=("email", "job_title", "gender", "tier", "status", "source", "address",
-              "special_requests", "tags"),
+              "special_requests", "tags", "company"),
 )
 
 bp.context_processor(shared.template_labels)
