@@ -42,9 +42,11 @@ class Area:
     def url(self, endpoint: str, **kwargs) -> str:
         return url_for(f"{self.name}.{endpoint}", **kwargs)
 
-    def validate_attrs(self, field_name: str) -> dict:
-        """htmx attributes that check a field on change into its error slot."""
-        return {"hx-post": self.url("validate_field", field=field_name), "hx-trigger": "change",
+    def validate_attrs(self, field_name: str, record=None) -> dict:
+        """htmx attributes that check a field on change into its error slot. `record`: the
+        record being edited, left out when looking for customers already on file."""
+        params = {"field": field_name, "exclude": record.id} if record else {"field": field_name}
+        return {"hx-post": self.url("validate_field", **params), "hx-trigger": "change",
                 "hx-target": f"#err-{field_name}", "hx-swap": "outerHTML"}
 
 

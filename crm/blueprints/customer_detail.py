@@ -24,7 +24,16 @@ from crm.extensions import db
 from crm.htmx import is_htmx, toast
 from crm.models import Attachment, Company, Contact, Note, User
 from crm.permissions import has_permission
-from crm.services import audit, completeness, customers, notes, regions, saved_views, timeline
+from crm.services import (
+    audit,
+    completeness,
+    customers,
+    dedupe,
+    notes,
+    regions,
+    saved_views,
+    timeline,
+)
 from crm.services.phones import format_phone
 from crm.services.records import VersionConflict
 from crm.services.scope import get_scoped, scoped
@@ -197,7 +206,26 @@ def validate_field(area: Area):
     ok = None
     if getattr(field, "e164", None) and not field.errors:
         ok = _("Valid: %(number)s", number=format_phone(field.e164, phone_region()))
-    return render_template("customers/_field_error.html", field=field, ok=ok)
+    return render_template("customers/_field_error.html", field=field, ok=ok,
+                           candidates=_already_on_file(area, field,
+                                                       request.args.get("exclude", type=int)))
+
+
+def _already_on_file(area: Area, field, exclude: int | None) -> list:
+    """Customers this one value already points to (the duplicate check's own rules), shown
+    under the field as it is typed; saving still asks "is this the same customer?"."""
+    data = field.data.strip() if isinstance(field.data, str) else ""
+    if field.errors or not data:
+        return []
+    e164 = getattr(field, "e164", None)
+    kw = {"exclude_id": exclude, "user": current_user, "limit": 3}
+    if area.model is Company:
+        if field.name == "name":
+            return dedupe.find_company_duplicates(data, **kw)
+        return dedupe.find_company_duplicates("", phones=[e164], **kw) if e164 else []
+    if e164:
+        return dedupe.find_contact_duplicates([e164], None, **kw)
+    return dedupe.find_contact_duplicates([], data, **kw) if field.name == "email" else []
 
 
 def cities(area: Area):

@@ -485,3 +485,26 @@ def test_click_to_edit_tags(app, client, hx, login_as):
         "customer-rows")[-1]
     stale = hx.post(f"/companies/{company}/field?name=tags", data={"tags": "X", "version": "1"})
     assert stale.status_code == 409 and "Stored now: —" in stale.get_data(as_text=True)
+
+
+def test_fields_say_as_typed_when_the_customer_is_already_on_file(app, client, hx, login_as,
+                                                                   make_user):
+    rep = login_as("rep")
+    mine = make_company(app, rep, "北京字节跳动科技有限公司", phones=["+8613800138000"])
+    make_company(app, make_user("rep", name="Other Rep"), "Globex Trading")
+    name = hx.post("/companies/validate?field=name", data={"name": "字节跳动（北京）有限公司"})
+    body = name.get_data(as_text=True)
+    assert "Already on file" in body and f'href="/companies/{mine}"' in body
+    phone = hx.post("/companies/validate?field=phone", data={"phone": "138 0013 8000"})
+    assert f'href="/companies/{mine}"' in phone.get_data(as_text=True)
+    theirs = hx.post("/companies/validate?field=name", data={"name": "GLOBEX TRADING LTD"})
+    body = theirs.get_data(as_text=True)
+    assert "Globex Trading" in body and "(Other Rep)" in body and "href=" not in body
+    fresh = hx.post("/companies/validate?field=name", data={"name": "Initech"})
+    assert "Already on file" not in fresh.get_data(as_text=True)
+    # editing the company itself: it is not its own duplicate
+    edit = client.get(f"/companies/{mine}/edit").get_data(as_text=True)
+    assert f"/companies/validate?field=name&amp;exclude={mine}" in edit
+    itself = hx.post(f"/companies/validate?field=name&exclude={mine}",
+                     data={"name": "北京字节跳动科技有限公司"})
+    assert "Already on file" not in itself.get_data(as_text=True)

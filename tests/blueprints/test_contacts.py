@@ -160,3 +160,19 @@ def test_click_to_edit_company_in_scope_only(app, client, hx, login_as, make_use
     assert fetch(app, Contact, person).company_id is None
     company_page = client.get(f"/companies/{mine}").get_data(as_text=True)
     assert "张伟" not in company_page.split('class="card people"')[-1].split("</section>")[0]
+
+
+def test_phone_and_email_say_as_typed_when_the_person_is_on_file(app, hx, login_as):
+    rep = login_as("rep")
+    person = make_contact(app, rep, "张伟", phones=["+8613800138000"], email="zw@example.com")
+    phone = hx.post("/contacts/validate?field=phone", data={"phone": "138 0013 8000"})
+    assert "Already on file" in phone.get_data(as_text=True)
+    assert f'href="/contacts/{person}"' in phone.get_data(as_text=True)
+    email = hx.post("/contacts/validate?field=email", data={"email": "ZW@Example.com"})
+    assert f'href="/contacts/{person}"' in email.get_data(as_text=True)
+    row = hx.post("/contacts/validate?field=phones-0-number",
+                  data={"phones-0-number": "+86 138 0013 8000", "phones-0-kind": "work"})
+    assert f'href="/contacts/{person}"' in row.get_data(as_text=True)
+    assert "Already on file" not in hx.post("/contacts/validate?field=email",
+                                            data={"email": "new@example.com"}).get_data(
+                                                as_text=True)
