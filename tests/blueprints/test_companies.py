@@ -451,12 +451,14 @@ def test_history_shows_field_labels_and_owner_names(app, hx, login_as, make_user
     with app.app_context():  # a reassignment (the manager's future "transfer" action)
         record = db.session.get(Company, company)
         record.industry = "Food"
+        record.status = "customer"
         record.owner_id = second
         db.session.commit()
         db.session.remove()
     body = hx.get(f"/companies/{company}/history").get_data(as_text=True)
     assert "<b>Industry</b>: <del>Retail</del> → Food" in body
     assert "<b>Owner</b>: <del>First Rep</del> → Second Rep" in body
+    assert "<b>Status</b>: <del>Potential</del> → Customer" in body
     assert "<b>owner_id</b>" not in body and "<b>id</b>" not in body
     assert "<b>created_by</b>" not in body and "<b>version</b>" not in body
 
