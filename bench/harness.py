@@ -30,7 +30,7 @@ def schema_fingerprint() -> str:
     """Changes whenever a migration or the generator changes (then the data is rebuilt)."""
     digest = hashlib.sha1()
     files = sorted((ROOT / "migrations" / "versions").glob("*.py"))
-    for path in files + [ROOT / "crm" / "bench_data.py"]:
+    for path in files + sorted((ROOT / "crm" / "bench_data").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
