@@ -143,6 +143,9 @@ def _people(company: Company) -> list[Contact]:
 
 
 _FIELD_LABELS: dict[type, dict] = {}
+# "region" is edited in place as one field: province and city (the city list follows).
+REGION_LABEL = _l("Province / city")
+REGION_FIELDS = ("province", "city")
 
 
 def _field_labels(area: Area) -> dict:
@@ -150,7 +153,8 @@ def _field_labels(area: Area) -> dict:
     labels = _FIELD_LABELS.get(area.form_class)
     if labels is None:
         form = area.form_class(formdata=None, meta={"csrf": False})
-        labels = {name: form[name].label.text for name in area.editable}
+        labels = {name: REGION_LABEL if name == "region" else form[name].label.text
+                  for name in area.editable}
         _FIELD_LABELS[area.form_class] = labels
     return labels
 
@@ -238,7 +242,7 @@ def cities(area: Area):
 def _field_fragment(area, record, name, *, editing=False, form=None, status=200, message=None):
     body = render_template("customers/_field.html", area=area, record=record, name=name,
                            editing=editing, form=form or edit_form(area, record),
-                           message=message)
+                           message=message, inline_labels=inline_labels(area))
     return fragment(body, status)
 
 
@@ -260,11 +264,14 @@ def save_field(area: Area, record_id: int):
         abort(404)
     record = load(area, record_id)
     form = area.form_class()
-    checked = validate_one(form, name)
-    if checked is None or checked.errors:
+    checked = [validate_one(form, n) for n in (REGION_FIELDS if name == "region" else [name])]
+    if any(f is None or f.errors for f in checked):
         return _field_fragment(area, record, name, editing=True, form=form, status=422)
     try:
-        value = form.company_value if name == "company" else form.values([name])[name]
+        if name == "region":
+            value = form.values(REGION_FIELDS)
+        else:
+            value = form.company_value if name == "company" else form.values([name])[name]
         customers.update_field(record, request.form.get("version"), name, value)
         db.session.commit()
     except (VersionConflict, StaleDataError):
@@ -283,6 +290,8 @@ def _stored(record, name: str):
         return ", ".join(t.name for t in record.tags)
     if name == "company":
         return record.company.name if record.company else None
+    if name == "region":
+        return " ".join(v for v in (record.province, record.city) if v)
     return getattr(record, name)
 
 

@@ -195,6 +195,9 @@ def update_field(record, version, name: str, value) -> None:
         tag_names = [n[:TAG_LENGTH] for n in parse_tags(value)][:MAX_TAGS]
         with db.session.no_autoflush:
             record.tags = _tags(tag_names)
+    elif name == "region":  # {"province": ..., "city": ...}, checked together by the form
+        assign(record, {"province": value.get("province"), "city": value.get("city")},
+               allowed)
     elif name == "company" and isinstance(record, Contact):
         # `value`: the id of a company the caller's form found in the user's scope, or None
         record.company = db.session.get(Company, value) if value else None

@@ -510,3 +510,26 @@ def test_fields_say_as_typed_when_the_customer_is_already_on_file(app, client, h
     itself = hx.post(f"/companies/validate?field=name&exclude={mine}",
                      data={"name": "北京字节跳动科技有限公司"})
     assert "Already on file" not in itself.get_data(as_text=True)
+
+
+def test_click_to_edit_province_and_city_together(app, hx, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    editor = hx.get(f"/companies/{company}/field?name=region&edit=1").get_data(as_text=True)
+    assert 'name="province"' in editor and 'name="city"' in editor
+    assert 'hx-get="/companies/cities"' in editor
+    wrong = hx.post(f"/companies/{company}/field?name=region",
+                    data={"province": "广东", "city": "杭州", "version": "1"})
+    assert wrong.status_code == 422 and "Unknown city" in wrong.get_data(as_text=True)
+    unknown = hx.post(f"/companies/{company}/field?name=region",
+                      data={"province": "Atlantis", "city": "", "version": "1"})
+    assert unknown.status_code == 422 and "Unknown province" in unknown.get_data(as_text=True)
+    good = hx.post(f"/companies/{company}/field?name=region",
+                   data={"province": "广东", "city": "深圳", "version": "1"})
+    assert good.status_code == 200 and "广东 深圳" in good.get_data(as_text=True)
+    assert "Province / city" in good.get_data(as_text=True)
+    stored = fetch(app, Company, company)
+    assert (stored.province, stored.city, stored.version) == ("广东", "深圳", 2)
+    stale = hx.post(f"/companies/{company}/field?name=region",
+                    data={"province": "浙江", "city": "杭州", "version": "1"})
+    assert stale.status_code == 409 and "Stored now: 广东 深圳" in stale.get_data(as_text=True)

@@ -19,7 +19,7 @@ AREA = shared.Area(
     fields=COMPANY_FIELDS,
     title=_l("Companies"), singular=_l("company"),
     editable=("email", "industry", "size", "purchase_cycle", "website", "tier", "status",
-              "source", "address", "special_requests", "tags"),
+              "source", "region", "address", "special_requests", "tags"),
 )
 
 bp.context_processor(shared.template_labels)

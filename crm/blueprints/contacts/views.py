@@ -18,7 +18,7 @@ AREA = shared.Area(
     name="contacts", entity="contact", model=Contact, form_class=ContactForm,
     fields=CONTACT_FIELDS,
     title=_l("People"), singular=_l("person"),
-    editable=("email", "job_title", "gender", "tier", "status", "source", "address",
+    editable=("email", "job_title", "gender", "tier", "status", "source", "region", "address",
               "special_requests", "tags", "company"),
 )
 
