@@ -12,3 +12,10 @@ def test_signed_in_user_sees_home(client, login_as):
     response = client.get("/")
     assert response.status_code == 200
     assert b"Sign out" in response.data or "退出".encode() in response.data
+
+
+def test_favicon_ico_points_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/static/favicon.svg")
+    assert client.get(response.headers["Location"]).status_code == 200
