@@ -24,25 +24,35 @@ def _bodies(app, company_id: int) -> list[str]:
     return bodies
 
 
-def test_phone_note_written_offline_is_sent_once_when_back_online(app, live_server, page_for,
-                                                                   make_user):
+def _on_company_page(app, live_server, page_for, make_user, init_script: str = ""):
+    """A rep signed in on a phone, on the page of their company "Acme": (page, company id)."""
     from tests.blueprints.customer_helpers import make_company
 
     rep = make_user("rep", name="Road Rep")
     company = make_company(app, rep, "Acme")
     page = page_for("phone")
+    if init_script:
+        page.add_init_script(init_script)
     _sign_in(page, live_server, _email(app, rep))
     page.goto(f"{live_server}/companies/{company}")
-    page.context.set_offline(True)
-    page.fill("#note-form textarea[name=body]", "Visit notes: wants 200 units")
+    return page, company
+
+
+def _write_offline(page, text: str) -> None:
+    page.fill("#note-form textarea[name=body]", text)
     page.click("#note-form button[type=submit]")
-    page.wait_for_selector("#offline-pending li:has-text('wants 200 units')")
+    page.wait_for_selector(f"#offline-pending li:has-text('{text[:10]}')")
+
+
+def test_phone_note_written_offline_is_sent_once_when_back_online(app, live_server, page_for,
+                                                                   make_user):
+    page, company = _on_company_page(app, live_server, page_for, make_user)
+    page.context.set_offline(True)
+    _write_offline(page, "Visit notes: wants 200 units")
     assert page.input_value("#note-form textarea[name=body]") == ""
     assert page.is_visible(".toast-warning")
     # a second note offline, then the page is reloaded later (the queue is on the device)
-    page.fill("#note-form textarea[name=body]", "Second offline note")
-    page.click("#note-form button[type=submit]")
-    page.wait_for_selector("#offline-pending li:has-text('Second offline note')")
+    _write_offline(page, "Second offline note")
     screenshot(page, "note-offline-phone")
     assert _bodies(app, company) == []
     page.context.set_offline(False)  # the browser fires "online"
@@ -81,14 +91,7 @@ window.webkitSpeechRecognition = window.SpeechRecognition = function () {
 
 
 def test_phone_voice_input_appends_to_the_note(app, live_server, page_for, make_user):
-    from tests.blueprints.customer_helpers import make_company
-
-    rep = make_user("rep", name="Road Rep")
-    company = make_company(app, rep, "Acme")
-    page = page_for("phone")
-    page.add_init_script(FAKE_RECOGNITION)
-    _sign_in(page, live_server, _email(app, rep))
-    page.goto(f"{live_server}/companies/{company}")
+    page, _company = _on_company_page(app, live_server, page_for, make_user, FAKE_RECOGNITION)
     page.fill("#note-form textarea[name=body]", "Called:")
     page.click("#note-voice")
     assert page.get_attribute("#note-voice", "aria-pressed") == "true"
@@ -106,15 +109,9 @@ def test_phone_voice_input_appends_to_the_note(app, live_server, page_for, make_
 
 def test_voice_button_hidden_where_the_browser_cannot_listen(app, live_server, page_for,
                                                              make_user):
-    from tests.blueprints.customer_helpers import make_company
-
-    rep = make_user("rep", name="Road Rep")
-    company = make_company(app, rep, "Acme")
-    page = page_for("phone")
-    page.add_init_script("delete window.webkitSpeechRecognition; "
-                         "delete window.SpeechRecognition;")
-    _sign_in(page, live_server, _email(app, rep))
-    page.goto(f"{live_server}/companies/{company}")
+    page, _company = _on_company_page(app, live_server, page_for, make_user,
+                                      "delete window.webkitSpeechRecognition; "
+                                      "delete window.SpeechRecognition;")
     page.wait_for_selector("#note-form textarea")
     assert page.locator("#note-voice").count() == 1 and not page.is_visible("#note-voice")
 
@@ -123,17 +120,10 @@ def test_phone_offline_note_whose_customer_is_gone_is_kept_until_discarded(
         app, live_server, page_for, make_user):
     from crm.extensions import db
     from crm.models import Company
-    from tests.blueprints.customer_helpers import make_company
 
-    rep = make_user("rep", name="Road Rep")
-    company = make_company(app, rep, "Acme")
-    page = page_for("phone")
-    _sign_in(page, live_server, _email(app, rep))
-    page.goto(f"{live_server}/companies/{company}")
+    page, company = _on_company_page(app, live_server, page_for, make_user)
     page.context.set_offline(True)
-    page.fill("#note-form textarea[name=body]", "Price list promised for Monday")
-    page.click("#note-form button[type=submit]")
-    page.wait_for_selector("#offline-pending li:has-text('Price list')")
+    _write_offline(page, "Price list promised for Monday")
     with app.app_context():  # meanwhile a manager moved the customer to the trash
         db.session.get(Company, company).deleted_at = db.func.now()
         db.session.commit()
