@@ -51,3 +51,25 @@ def test_chinese_page_is_chinese(client):
     client.post("/language", data={"lang": "zh_CN", "next": "/login"})
     page = client.get("/login").data.decode()
     assert "登录" in page and "Sign in" not in page
+
+
+def test_a_company_has_a_name_and_a_person_a_full_name_in_chinese(app, client, login_as):
+    """One English word, two Chinese ones: 名称 for a company, 姓名 for a person or user."""
+    from sqlalchemy import update
+
+    from crm.extensions import db
+    from crm.models import User
+
+    user_id = login_as("rep")
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == user_id).values(language="zh_CN"))
+        db.session.commit()
+        db.session.remove()
+    companies = client.get("/companies").get_data(as_text=True)
+    people = client.get("/contacts").get_data(as_text=True)
+    company_form = client.get("/companies/new").get_data(as_text=True)
+    person_form = client.get("/contacts/new").get_data(as_text=True)
+    assert "<th>名称</th>" in companies and "<th>姓名</th>" not in companies
+    assert "<th>姓名</th>" in people and "<th>名称</th>" not in people
+    assert '<label for="name">名称</label>' in company_form
+    assert '<label for="name">姓名</label>' in person_form

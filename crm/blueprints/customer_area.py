@@ -12,6 +12,7 @@ from flask import abort, flash, g, make_response, redirect, render_template, req
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,6 +39,8 @@ class Area:
     editable: tuple[str, ...]  # click-to-edit fields on the customer page
     title: str  # "Companies" (lazy translation)
     singular: str  # "company"
+    # "Name" of this kind of record: 名称 for a company, 姓名 for a person (lazy translation)
+    name_label: str = _l("Name")
 
     def url(self, endpoint: str, **kwargs) -> str:
         return url_for(f"{self.name}.{endpoint}", **kwargs)
@@ -246,7 +249,8 @@ def template_labels() -> dict:
 
 
 # Column headings of a list row (data-label, shown on narrow screens) and its other texts.
-ROW_TEXTS = {"name": _l("Name"), "phone": _l("Phone"), "owner": _l("Owner"),
+ROW_TEXTS = {"name": _l("Name"), "company_name": _lp("company", "Name"), "phone": _l("Phone"),
+             "owner": _l("Owner"),
              "status": _l("Status"), "tier": _l("Tier"), "city": _l("City"),
              "last_contact": _l("Last contact"), "complete": _l("Complete"),
              "in_trash": _l("In the trash"), "restore": _l("Restore")}

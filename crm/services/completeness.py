@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import case, func, select
 
 from crm.extensions import db
@@ -18,7 +19,7 @@ from crm.services.scope import apply_scope
 GOOD = 80
 
 COMPANY_FIELDS = {
-    "name": _l("Name"), "phone": _l("Phone"), "email": _l("Email"),
+    "name": _lp("company", "Name"), "phone": _l("Phone"), "email": _l("Email"),
     "province": _l("Province"), "city": _l("City"), "address": _l("Address"),
     "industry": _l("Industry"), "size": _l("Size"), "tier": _l("Tier"),
     "source": _l("Source"), "website": _l("Website"),

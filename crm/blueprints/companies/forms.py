@@ -113,6 +113,9 @@ class CustomerForm(FlaskForm):
         return result
 
 
+COMPANY_NAME = _lp("company", "Name")  # 名称; a person's or user's "Name" is 姓名
+
+
 class CompanyForm(CustomerForm):
     industry = StringField(_l("Industry"), validators=[_length(60), PlainText()])
     size = SelectField(_l("Size"), **choice(SIZES, default=""))
@@ -120,6 +123,10 @@ class CompanyForm(CustomerForm):
                                  description=_l("e.g. monthly, every spring"))
     website = StringField(_l("Website"), validators=[_length(300), Url()],
                           render_kw={"inputmode": "url"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name.label.text = COMPANY_NAME
 
 
 def find_field(form, name: str):

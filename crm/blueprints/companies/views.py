@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from crm.blueprints import customer_area as shared
 from crm.blueprints import customer_detail as detail
 from crm.blueprints.companies import bp
-from crm.blueprints.companies.forms import CompanyForm
+from crm.blueprints.companies.forms import COMPANY_NAME, CompanyForm
 from crm.models import Company
 from crm.permissions import access
 from crm.services.customers import COMPANY_FIELDS
@@ -17,7 +17,7 @@ from crm.services.customers import COMPANY_FIELDS
 AREA = shared.Area(
     name="companies", entity="company", model=Company, form_class=CompanyForm,
     fields=COMPANY_FIELDS,
-    title=_l("Companies"), singular=_l("company"),
+    title=_l("Companies"), singular=_l("company"), name_label=COMPANY_NAME,
     editable=("email", "industry", "size", "purchase_cycle", "website", "tier", "status",
               "source", "region", "address", "special_requests", "tags"),
 )
