@@ -121,19 +121,9 @@ def history_context(area: Area, record, before: int | None = None) -> dict:
             "history_fields": _history_labels(area), "history_hidden": HISTORY_HIDDEN}
 
 
-_HISTORY_LABELS: dict[type, dict] = {}
-
-
 def _history_labels(area: Area) -> dict[str, str]:
-    """Column -> translated label: the form's labels, plus the columns no form field names."""
-    lazy = _HISTORY_LABELS.get(area.form_class)
-    if lazy is None:
-        form = area.form_class(formdata=None, meta={"csrf": False})
-        lazy = {f.name: f.label.text for f in form if f.type not in ("CSRFTokenField",)}
-        lazy.update({"owner_id": _l("Owner"), "company_id": _l("Company"),
-                     "phone": _l("Main phone"), "last_contact_at": _l("Last contact")})
-        _HISTORY_LABELS[area.form_class] = lazy
-    return {name: str(label) for name, label in lazy.items()}
+    """Column -> translated label, for the history."""
+    return {name: str(label) for name, label in _labels(area).items()}
 
 
 def _people(company: Company) -> list[Contact]:
@@ -142,21 +132,29 @@ def _people(company: Company) -> list[Contact]:
     return list(db.session.scalars(stmt))
 
 
-_FIELD_LABELS: dict[type, dict] = {}
+_LABELS: dict[type, dict] = {}
 # "region" is edited in place as one field: province and city (the city list follows).
-REGION_LABEL = _l("Province / city")
 REGION_FIELDS = ("province", "city")
 
 
-def _field_labels(area: Area) -> dict:
-    """The (lazy) labels of the click-to-edit fields, read once from a blank form."""
-    labels = _FIELD_LABELS.get(area.form_class)
+def _labels(area: Area) -> dict:
+    """Name -> lazy label of every form field and of the columns and in-place fields no form
+    field names (owner, region...), read once per form class from a blank form."""
+    labels = _LABELS.get(area.form_class)
     if labels is None:
         form = area.form_class(formdata=None, meta={"csrf": False})
-        labels = {name: REGION_LABEL if name == "region" else form[name].label.text
-                  for name in area.editable}
-        _FIELD_LABELS[area.form_class] = labels
+        labels = {f.name: f.label.text for f in form if f.type != "CSRFTokenField"}
+        labels.update({"region": _l("Province / city"), "owner_id": _l("Owner"),
+                       "company_id": _l("Company"), "phone": _l("Main phone"),
+                       "last_contact_at": _l("Last contact")})
+        _LABELS[area.form_class] = labels
     return labels
+
+
+def _field_labels(area: Area) -> dict:
+    """The (lazy) labels of the click-to-edit fields."""
+    labels = _labels(area)
+    return {name: labels[name] for name in area.editable}
 
 
 def inline_labels(area: Area) -> dict[str, tuple[str, str]]:

@@ -166,8 +166,9 @@ def create(model, values: dict, phones: list[tuple[str, str]], tag_text: str | N
 def _mark_links_loaded(record, user) -> None:
     """Set the new record's owner and company as loaded, so the caller can show the record
     right after commit without reloading it (both objects are in the session already)."""
+    # `user` may be Flask-Login's proxy; the relationship takes the User itself
     owner = user._get_current_object() if hasattr(user, "_get_current_object") else user
-    set_committed_value(record, "owner", owner if owner.id == record.owner_id else None)
+    set_committed_value(record, "owner", owner)  # the creator owns the new record
     if isinstance(record, Contact):
         company = db.session.get(Company, record.company_id) if record.company_id else None
         set_committed_value(record, "company", company)

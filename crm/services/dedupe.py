@@ -111,9 +111,7 @@ def find_company_duplicates(name: str, *, phones: list[str] | tuple = (),
         for company, owner in _with_owner(Company, Company.id.in_(ids), exclude_id, limit):
             found.setdefault(company.id,
                              _candidate("company", company, owner, "phone", 100, user))
-    if not key:
-        return sorted(found.values(), key=lambda c: (-c.score, c.id))[:limit]
-    if len(found) < limit:
+    if key and len(found) < limit:
         scores = _similar_ids(key, loose, exclude_id, set(found))
         best = sorted(scores, key=lambda i: (-scores[i], i))[:limit - len(found)]
         if best:
