@@ -54,10 +54,16 @@ def migrations_dir() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from crm.blueprints import admin, auth, companies, contacts, health, home, profile
+    from crm.blueprints import admin, auth, health, home, profile, records
+    from crm.records import load_builtin_types, registry
 
-    for module in (auth, home, profile, admin, health, companies, contacts):
+    for module in (auth, home, profile, admin, health, records):
         app.register_blueprint(module.bp)
+    load_builtin_types()
+    import crm.blueprints.companies  # noqa: F401 - the companies area's own routes
+
+    for rtype in registry.all_types():
+        app.register_blueprint(records.blueprint_for(rtype))
 
 
 def register_hooks(app: Flask) -> None:

@@ -80,7 +80,16 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write() else "BEGIN")
+        if not _wants_write():
+            conn.exec_driver_sql("BEGIN")
+            return
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # SQLite 3.40: after another connection changed the schema (a custom field's index,
+        # a migration), the first DELETE on a table with foreign-key children or full-text
+        # triggers failed once with "no such table". Reading the schema table first makes
+        # the connection load the new schema; it costs a few microseconds.
+        conn.connection.dbapi_connection.execute(
+            "SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def database_kind(engine: Engine) -> str:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from crm.config import LANGUAGES
@@ -19,6 +20,9 @@ def select_locale() -> str:
 
 
 def _language() -> str:
+    if not has_request_context():  # a job or a command: the installation's language
+        default = current_app.config["CRM"]["DEFAULT_LANGUAGE"]
+        return default if default in LANGUAGES else "zh_CN"
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     if session.get("lang") in LANGUAGES:
@@ -32,3 +36,11 @@ def _language() -> str:
 
 def select_timezone() -> str:
     return current_app.config["CRM"]["TIMEZONE"]
+
+
+def ui_language() -> str:
+    """The interface language of this request in our terms ('zh_CN' or 'en')."""
+    if not has_request_context():
+        return "en"
+    locale = get_locale()
+    return "zh_CN" if locale is not None and locale.language == "zh" else "en"

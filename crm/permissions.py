@@ -10,13 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import abort, current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"), "manager": _l("Manager"), "rep": _l("Sales rep"),
+    "service": _l("Service agent"), "marketer": _l("Marketer"),
+}
 
 # Permissions held by each role. Export is its own permission (requirement F1).
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({
         "customers.view", "customers.edit", "customers.export", "customers.delete",
-        "admin.users", "admin.system", "audit.view",
+        "admin.users", "admin.system", "admin.fields", "audit.view",
     }),
     "manager": frozenset({
         "customers.view", "customers.edit", "customers.export", "customers.delete",

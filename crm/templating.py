@@ -4,33 +4,79 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask import Flask, url_for
+from flask_babel import format_datetime
 from flask_login import current_user
 from jinja2 import StrictUndefined
 
 from crm.config import LANGUAGES, ROLES
-from crm.i18n import LANGUAGE_NAMES
+from crm.i18n import LANGUAGE_NAMES, ui_language
 from crm.permissions import has_permission
+from crm.records.kinds.composite import PHONE_LABELS
+from crm.services import regions
 
 
 def _can(perm: str) -> bool:
     return has_permission(current_user, perm)
 
 
-def ui_language() -> str:
-    """The interface language code in our terms ('zh_CN' or 'en')."""
-    locale = get_locale()
-    return "zh_CN" if locale is not None and locale.language == "zh" else "en"
-
-
 def _when(value: datetime | None, fmt: str = "short") -> str:
     return format_datetime(value, fmt) if value else ""
+
+
+def record_url(type_key: str, record_id: int, endpoint: str = "show") -> str:
+    """The page of a record of any type (e.g. a duplicate candidate, a linked record)."""
+    from crm.records import registry
+
+    return url_for(f"{registry.get(type_key).plural}.{endpoint}", record_id=record_id)
+
+
+def validate_attrs(rtype, name: str, record=None) -> dict:
+    """htmx attributes that check a field on change into its error slot. `record`: the
+    record being edited, left out when looking for records already on file."""
+    params = {"field": name, "exclude": record.id} if record else {"field": name}
+    return {"hx-post": rtype.url("validate_field", **params), "hx-trigger": "change",
+            "hx-target": f"#err-{name}", "hx-swap": "outerHTML"}
+
+
+def phone_filter(e164: str | None) -> str:
+    """A stored E.164 number in the user's national or international format."""
+    from crm.services.phones import format_phone
+    from crm.validators import phone_region
+
+    return format_phone(e164, phone_region()) if e164 else ""
+
+
+def row_labels(rtype) -> dict:
+    """The labels a list row shows, translated once per request (not once per row)."""
+    from flask import g
+    from flask_babel import get_locale
+    from flask_babel import gettext as _
+
+    cache = g.setdefault("_row_labels", {})
+    key = (rtype.key, str(get_locale()))
+    if key not in cache:
+        labels = {spec.key: str(spec.label) for spec in rtype.specs()}
+        labels.update(_in_trash=_("In the trash"), _complete=_("Complete"),
+                      _restore=_("Restore"), _completeness=bool(rtype.completeness_specs()))
+        cache[key] = labels
+    return cache[key]
+
+
+def record_types() -> list:
+    from crm.records import registry
+
+    return registry.all_types()
 
 
 def register(app: Flask) -> None:
     if app.debug or app.testing:
         app.jinja_env.undefined = StrictUndefined
     app.jinja_env.globals.update(can=_can, ui_language=ui_language, LANGUAGES=LANGUAGES,
-                                 LANGUAGE_NAMES=LANGUAGE_NAMES, ROLES=ROLES)
+                                 LANGUAGE_NAMES=LANGUAGE_NAMES, ROLES=ROLES,
+                                 record_url=record_url, validate_attrs=validate_attrs,
+                                 record_types=record_types, row_labels=row_labels,
+                                 PROVINCES=regions.PROVINCES, CITIES_OF=regions.cities_of,
+                                 PHONE_LABELS=PHONE_LABELS)
     app.jinja_env.filters["when"] = _when
+    app.jinja_env.filters["phone"] = phone_filter

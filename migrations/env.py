@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -116,9 +117,42 @@ def run_migrations_online():
             target_metadata=get_metadata(),
             **conf_args
         )
+        with sqlite_foreign_keys_off(connection):
+            with context.begin_transaction():
+                context.run_migrations()
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite's recipe for schema changes: foreign keys off outside any transaction, checked
+    when the migrations are done, on again before the connection goes back to the pool.
+
+    A migration that rebuilds a table (batch mode) drops the old one; with foreign keys on,
+    that drop is an implicit DELETE that would fire the children's ON DELETE CASCADE / SET
+    NULL and silently lose their rows. Alembic commits each SQLite migration on its own, so
+    the check runs after the last one, on the driver's connection (no SQLAlchemy
+    transaction opens around the pragmas, where SQLite would ignore them). The connection is
+    then closed, so no pooled connection ever runs without foreign keys.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        if connection.in_transaction():
+            connection.rollback()
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        # Never back to the pool: besides the pragma, a connection that rebuilt a table keeps
+        # state about the old one (seen: a later statement on it failed once with "no such
+        # table" after another connection changed the schema). A fresh one costs nothing.
+        connection.invalidate()
 
 
 if context.is_offline_mode():

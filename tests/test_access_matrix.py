@@ -16,7 +16,7 @@ def _endpoints(app):
 
 
 def _sample_url(rule) -> str:
-    values = {arg: 1 for arg in rule.arguments}
+    values = {arg: "company" if arg == "type_key" else 1 for arg in rule.arguments}
     return rule.build(values)[1]
 
 

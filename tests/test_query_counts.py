@@ -34,7 +34,7 @@ PAGES = [
 def _grow(app, make_user, owner_id: int, users: int, companies: int) -> dict[str, int]:
     """Add users and customers owned by `owner_id`; the ids of the busiest company/person."""
     from crm.database import utcnow
-    from crm.models import Contact, Note, User
+    from crm.models import Company, Contact, Note, User
 
     for _ in range(users):
         make_user("rep", team="Team A")
@@ -48,13 +48,14 @@ def _grow(app, make_user, owner_id: int, users: int, companies: int) -> dict[str
             select(Contact.company_id, func.count()).where(Contact.company_id.isnot(None))
             .group_by(Contact.company_id).order_by(func.count().desc()).limit(1)).first()
         contact = _db.session.scalar(select(func.max(Contact.id)))
+        links = [_db.session.scalar(select(model.record_id).where(model.id == record_id))
+                 for model, record_id in ((Company, busiest[0]), (Contact, contact))]
         _db.session.remove()
         with _db.engine.begin() as conn:  # both pages show a timeline entry in every round
             conn.execute(Note.__table__.insert(), [
-                {"company_id": busiest[0], "contact_id": None, "body": "回访",
-                 "created_by": owner_id, "created_at": utcnow(), "updated_at": utcnow()},
-                {"company_id": None, "contact_id": contact, "body": "call back",
-                 "created_by": owner_id, "created_at": utcnow(), "updated_at": utcnow()}])
+                {"record_id": link, "body": body, "created_by": owner_id,
+                 "created_at": utcnow(), "updated_at": utcnow()}
+                for link, body in zip(links, ("回访", "call back"), strict=True)])
     return {"company": busiest[0], "contact": contact}
 
 

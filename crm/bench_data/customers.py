@@ -34,13 +34,18 @@ DERIVED = ("email_norm", "phone", "name_key", "loose_key", "search_text", "compl
 
 
 def customer_keys(model, row: dict, phones: list[tuple[str, str]], tags: list[str]) -> dict:
-    """The derived columns, computed by the customers service itself on a transient record."""
-    from crm.services.customers import refresh_derived
+    """The derived columns, computed by the record service itself on a transient record."""
+    from crm.models import Phone, Tag
+    from crm.records import registry, service
 
     columns = model.__table__.c
     record = model(**{k: v for k, v in row.items() if k in columns and k not in DERIVED})
-    refresh_derived(record, phones, tags)
-    return {k: getattr(record, k) for k in DERIVED if k in columns}
+    record.phones = [Phone(kind=k, e164=e, position=i) for i, (k, e) in enumerate(phones)]
+    record.tags = [Tag(name=name) for name in tags]
+    service.refresh(registry.for_model(model), record)
+    keys = {k: getattr(record, k) for k in DERIVED if k in columns}
+    keys["phone"] = phones[0][1] if phones else None
+    return keys
 
 
 @dataclass
@@ -48,7 +53,8 @@ class Drafts:
     """Rows of the link tables, collected while the customers are generated."""
 
     phones: list[dict] = field(default_factory=list)
-    tags: list[tuple[int, int]] = field(default_factory=list)  # (record id, tag index)
+    records: list[dict] = field(default_factory=list)
+    tags: list[tuple[int, int]] = field(default_factory=list)  # (record link id, tag index)
     notes: list[dict] = field(default_factory=list)
     audit: list[dict] = field(default_factory=list)
 
@@ -62,33 +68,35 @@ class Drafts:
         self.audit.append({"at": row["created_at"], "user_id": row["created_by"],
                            "action": "create", "entity": kind, "entity_id": row["id"],
                            "changes": created, "summary": row["name"][:300], "ip": None})
+        self.records.append({"id": row["record_id"], "type": kind,
+                             "created_at": row["created_at"]})
         count = min(int(rng.expovariate(1 / notes_mean)), 20) if notes_mean else 0
         for n in range(count):
             at = min(utcnow(), row["created_at"] + timedelta(days=(n + rng.random()) * 20))
-            self.notes.append({"company_id": None, "contact_id": None, f"{kind}_id": row["id"],
-                               "body": rng.choice(NOTES), "created_by": row["owner_id"],
-                               "created_at": at, "updated_at": at, "deleted_at": None})
+            self.notes.append({"record_id": row["record_id"], "body": rng.choice(NOTES),
+                               "created_by": row["owner_id"], "created_at": at,
+                               "updated_at": at, "deleted_at": None})
 
-    def add(self, ctx: LoadContext, key: str, row_id: int, numbers: list[str],
+    def add(self, ctx: LoadContext, record_id: int, numbers: list[str],
             tag_share: float) -> tuple[list[tuple[str, str]], list[str]]:
         """Record the phones and tags of one customer; returns them as the service takes them."""
         kinds = [("work" if not e.startswith("+861") else "mobile", e) for e in numbers]
         for position, (kind, e164) in enumerate(kinds):
-            self.phones.append({"company_id": None, "contact_id": None, key: row_id,
-                                "kind": kind, "e164": e164, "is_main": position == 0,
-                                "position": position})
+            self.phones.append({"record_id": record_id, "kind": kind, "e164": e164,
+                                "is_main": position == 0, "position": position})
         rng = ctx.fake.rng
         picked = sorted({rng.randrange(len(TAGS)) for _ in range(rng.choice((1, 2)))}) \
             if rng.random() < tag_share else []
-        self.tags.extend((row_id, t) for t in picked)
+        self.tags.extend((record_id, t) for t in picked)
         return kinds, [TAGS[t] for t in picked]
 
 
-def _customer_row(ctx: LoadContext, row_id: int, fraction: float, name: str,
+def _customer_row(ctx: LoadContext, row_id: int, record_id: int, fraction: float, name: str,
                   province: str, city: str, handle: str) -> dict:
     fake, rng = ctx.fake, ctx.fake.rng
     owner_id, team_id = pick_owner(ctx)
-    row = {"id": row_id, "name": name, "province": province, "city": city,
+    row = {"id": row_id, "record_id": record_id, "name": name, "province": province,
+           "city": city, "custom": None,
            "email": fake.email(handle, row_id) if rng.random() < 0.7 else None,
            "address": fake.address(province, city) if rng.random() < 0.6 else None,
            "tier": rng.choice((None, "high", "mid", "mid", "low")),
@@ -121,15 +129,15 @@ def _company_rows(ctx: LoadContext, chunk: Chunk, drafts: Drafts) -> Iterator[di
             phone = fake.landline(province, city) if rng.random() < 0.6 else fake.mobile()
             if len(earlier) < 5000:
                 earlier.append((name, province, city, phone))
-        row_id = chunk.first_id + n
+        row_id, record_id = chunk.first_id + n, chunk.first_record_id + n
         brand = "".join(ch for ch in name if ch.isascii() and ch.isalpha())[:12].lower()
-        row = _customer_row(ctx, row_id, chunk.fraction(n), name, province, city,
+        row = _customer_row(ctx, row_id, record_id, chunk.fraction(n), name, province, city,
                             brand or f"info{row_id}")
         row.update(industry=rng.choice(INDUSTRIES), purchase_cycle=None,
                    size=rng.choice(("1-9", "10-49", "50-199", "200-999", "1000+", None)),
                    website=f"https://www.{brand}{row_id}.cn" if brand else None)
         numbers = [phone] + ([fake.mobile()] if rng.random() < 0.3 else [])
-        phones, tags = drafts.add(ctx, "company_id", row_id, numbers, 0.2)
+        phones, tags = drafts.add(ctx, record_id, numbers, 0.2)
         row.update(customer_keys(Company, row, phones, tags))
         drafts.history(ctx, "company", row, 1.0)
         yield row
@@ -142,7 +150,7 @@ def _contact_rows(ctx: LoadContext, chunk: Chunk, companies: list[tuple[int, int
     fake, rng = ctx.fake, ctx.fake.rng
     earlier: list[tuple[str, str, str, str, str]] = []
     for n in range(chunk.count):
-        row_id = chunk.first_id + n
+        row_id, record_id = chunk.first_id + n, chunk.first_record_id + n
         if earlier and rng.random() < NEAR_DUPLICATE_SHARE:
             base, handle, province, city, phone = rng.choice(earlier)
             name = fake.near_duplicate_person(base)
@@ -152,7 +160,8 @@ def _contact_rows(ctx: LoadContext, chunk: Chunk, companies: list[tuple[int, int
             phone = fake.mobile()
             if len(earlier) < 5000:
                 earlier.append((name, handle, province, city, phone))
-        row = _customer_row(ctx, row_id, chunk.fraction(n), name, province, city, handle)
+        row = _customer_row(ctx, row_id, record_id, chunk.fraction(n), name, province, city,
+                            handle)
         company = rng.choice(companies) if companies and rng.random() < 0.7 else None
         if company:  # a company's employee: same owner and team as the company
             row.update(company_id=company[0], owner_id=company[1], team_id=company[2],
@@ -162,7 +171,7 @@ def _contact_rows(ctx: LoadContext, chunk: Chunk, companies: list[tuple[int, int
         row.update(gender=rng.choice((None, "female", "male")), birthday=None,
                    job_title=rng.choice(JOB_TITLES) if company else None)
         numbers = [phone] + ([fake.mobile()] if rng.random() < 0.15 else [])
-        phones, tags = drafts.add(ctx, "contact_id", row_id, numbers, 0.1)
+        phones, tags = drafts.add(ctx, record_id, numbers, 0.1)
         row.update(customer_keys(Contact, row, phones, tags))
         drafts.history(ctx, "contact", row, 0.3)
         yield row
@@ -181,28 +190,30 @@ def _ensure_tags(conn: Connection, tag_t: Table) -> list[int]:
 
 def load_customers(ctx: LoadContext) -> str:
     """Companies, people (70% employees of a company), their phones and tags."""
-    tbl = {name: table(name) for name in ("company", "contact", "phone", "tag", "company_tag",
-                                          "contact_tag", "note", "audit_log")}
+    tbl = {name: table(name) for name in ("record", "company", "contact", "phone", "tag",
+                                          "record_tag", "note", "audit_log")}
     if any(t is None for t in tbl.values()):
         return ""
     conn = ctx.conn
     tag_ids = _ensure_tags(conn, tbl["tag"])
     _SHARED.update(owners=ctx.owners, companies=[])
     totals = {}
+    first_record = next_id(conn, tbl["record"])
     for kind, count in (("company", ctx.scale.companies), ("contact", ctx.scale.people)):
         first = next_id(conn, tbl[kind])
-        chunks = [Chunk(kind, ctx.seed * 10_000 + n, first + offset, offset,
-                        min(CHUNK, count - offset), count)
+        chunks = [Chunk(kind, ctx.seed * 10_000 + n, first + offset, first_record + offset,
+                        offset, min(CHUNK, count - offset), count)
                   for n, offset in enumerate(range(0, count, CHUNK))]
-        link, key = tbl[f"{kind}_tag"], f"{kind}_id"
+        first_record += count
         for rows, drafts in _in_parallel(_make_chunk, chunks):
+            insert_batches(conn, tbl["record"], drafts.records)
             totals[kind] = totals.get(kind, 0) + insert_batches(conn, tbl[kind], rows)
             if kind == "company":
                 _SHARED["companies"].extend((r["id"], r["owner_id"], r["team_id"]) for r in rows)
             totals["phone"] = totals.get("phone", 0) + insert_batches(conn, tbl["phone"],
                                                                       drafts.phones)
-            insert_batches(conn, link, ({key: rid, "tag_id": tag_ids[t]}
-                                        for rid, t in drafts.tags))
+            insert_batches(conn, tbl["record_tag"], ({"record_id": rid, "tag_id": tag_ids[t]}
+                                                     for rid, t in drafts.tags))
             totals["note"] = totals.get("note", 0) + insert_batches(conn, tbl["note"],
                                                                     drafts.notes)
             insert_batches(conn, tbl["audit_log"], drafts.audit)
@@ -219,6 +230,7 @@ class Chunk:
     kind: str  # "company" or "contact"
     seed: int
     first_id: int
+    first_record_id: int
     offset: int
     count: int
     total: int

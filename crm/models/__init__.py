@@ -1,11 +1,13 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from crm.models.audit import AuditLog
-from crm.models.customer import Company, Contact, Phone, Tag
+from crm.models.customer import Company, Contact
 from crm.models.note import Attachment, Note
+from crm.models.record import FieldDefinition, Phone, Record, Tag, record_tag
 from crm.models.saved_view import SavedView
 from crm.models.system import SystemState
 from crm.models.user import LoginFailure, Team, User, UserSession
 
-__all__ = ["Attachment", "AuditLog", "Company", "Contact", "LoginFailure", "Note", "Phone",
-           "SavedView", "SystemState", "Tag", "Team", "User", "UserSession"]
+__all__ = ["Attachment", "AuditLog", "Company", "Contact", "FieldDefinition", "LoginFailure",
+           "Note", "Phone", "Record", "SavedView", "SystemState", "Tag", "Team", "User",
+           "UserSession", "record_tag"]

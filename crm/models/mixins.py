@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import ForeignKey, Index, Integer, text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.database import UTCDateTime, utcnow
 
@@ -42,11 +42,35 @@ class OwnedMixin:
     def team_id(cls) -> Mapped[int | None]:  # noqa: N805
         return mapped_column(ForeignKey("team.id", ondelete="SET NULL"), index=True)
 
+    @declared_attr
+    def owner(cls):  # noqa: N805
+        return relationship("User", foreign_keys=f"{cls.__name__}.owner_id", lazy="raise")
+
 
 class TrashMixin:
     """Soft delete: a deleted record stays restorable (with its links) for 30 days."""
 
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+def business_indexes(table: str, sorts: tuple[str, ...] = ("name", "updated_at")) -> tuple:
+    """The indexes every owned business table needs for its scoped, keyset-paged lists.
+
+    Owner/team scoped lists walk (owner_id, id) or (team_id, id), or (scope, sort column)
+    when sorted. The trash index is partial: "deleted_at IS NULL" holds for almost every row,
+    and SQLite would pick a full deleted_at index over the owner/team ones and walk the table.
+    """
+    where = text("deleted_at IS NOT NULL")
+    return (
+        Index(f"ix_{table}_record_id", "record_id", unique=True),
+        Index(f"ix_{table}_created_at", "created_at"),
+        Index(f"ix_{table}_updated_at", "updated_at"),
+        Index(f"ix_{table}_owner_id_id", "owner_id", "id"),
+        Index(f"ix_{table}_team_id_id", "team_id", "id"),
+        Index(f"ix_{table}_trash", "deleted_at", sqlite_where=where, postgresql_where=where),
+        *(Index(f"ix_{table}_{scope}_{sort}", f"{scope}_id", sort)
+          for scope in ("owner", "team") for sort in sorts),
+    )
 
 
 # Fields no form or API payload may ever set (mass assignment guard).

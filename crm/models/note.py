@@ -1,4 +1,4 @@
-"""Notes on a company or a person (the first timeline entries) and their attachments."""
+"""Notes on any record (the first timeline entries) and their attachments."""
 
 from __future__ import annotations
 
@@ -17,10 +17,8 @@ class Note(TimestampMixin, TrashMixin, db.Model):
     __audit_skip__ = frozenset({"client_key"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int | None] = mapped_column(
-        ForeignKey("company.id", ondelete="CASCADE"), index=True)
-    contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"),
+                                           nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # Sent by the browser with the form; a retried send (a note written offline, a double
@@ -33,8 +31,7 @@ class Note(TimestampMixin, TrashMixin, db.Model):
         order_by="Attachment.id")
 
     __table_args__ = (
-        Index("ix_note_company_created", "company_id", "created_at"),
-        Index("ix_note_contact_created", "contact_id", "created_at"),
+        Index("ix_note_record_created", "record_id", "created_at"),
         Index("ix_note_client_key", "client_key", unique=True),
     )
 

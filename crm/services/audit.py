@@ -19,7 +19,8 @@ acting_user: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "acting_user", default=None
 )
 
-_SKIP = frozenset({"updated_at", "version", "created_at"})
+_SKIP = frozenset({"updated_at", "version", "created_at", "record_id"})
+_EXTRA = "audit_extra_changes"
 
 
 def _old_value_loaded(_target, _value, _old, _initiator) -> None:
@@ -75,9 +76,20 @@ def _created(obj) -> dict:
     fields = {}
     for attr in inspect(obj).mapper.column_attrs:
         value = getattr(obj, attr.key)
-        if attr.key not in _skipped(obj) and value not in (None, ""):
+        if attr.key in _skipped(obj) or value in (None, "", {}):
+            continue
+        if isinstance(value, dict):  # custom values: one change per key
+            fields.update(_expanded(None, value))
+        else:
             fields[attr.key] = [None, _shown(obj, attr.key, value)]
     return fields
+
+
+def _expanded(old: dict | None, new: dict | None) -> dict:
+    """A JSON column of values (custom fields) as one change per key that differs."""
+    old, new = old or {}, new or {}
+    return {key: [_plain(old.get(key)), _plain(new.get(key))]
+            for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)}
 
 
 def _changed(obj) -> dict:
@@ -90,9 +102,30 @@ def _changed(obj) -> dict:
         if hist.has_changes() and hist.deleted != hist.added:
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
-            if old != new:
+            if isinstance(old, dict) or isinstance(new, dict):
+                fields.update(_expanded(old, new))
+            elif old != new:
                 fields[attr.key] = [_shown(obj, attr.key, old), _shown(obj, attr.key, new)]
     return fields
+
+
+def record_field_change(obj, key: str, old, new) -> None:
+    """A change that is no column of `obj` (its tags, its phones): written into the audit
+    row of `obj` at the next flush, as a change of that field."""
+    from crm.extensions import db
+
+    pending = db.session.info.setdefault(_EXTRA, {})
+    pending.setdefault(id(obj), (obj, {}))[1][key] = [_plain(old), _plain(new)]
+
+
+def _extra_changes(session: Session, obj) -> dict:
+    entry = session.info.get(_EXTRA, {}).pop(id(obj), None)
+    return entry[1] if entry and entry[0] is obj else {}
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_extra(session: Session) -> None:
+    session.info.pop(_EXTRA, None)
 
 
 def _update_action(fields: dict) -> str:
@@ -113,10 +146,10 @@ def _rows_for_flush(session: Session) -> list[dict]:
     rows = []
     for obj in session.new:
         if getattr(obj, "__audited__", False):
-            rows.append(_row("create", obj, _created(obj)))
+            rows.append(_row("create", obj, {**_created(obj), **_extra_changes(session, obj)}))
     for obj in session.dirty:
         if getattr(obj, "__audited__", False) and session.is_modified(obj):
-            fields = _changed(obj)
+            fields = {**_changed(obj), **_extra_changes(session, obj)}
             if fields:
                 rows.append(_row(_update_action(fields), obj, fields))
     for obj in session.deleted:

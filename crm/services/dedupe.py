@@ -107,8 +107,9 @@ def find_company_duplicates(name: str, *, phones: list[str] | tuple = (),
             found[company.id] = _candidate("company", company, owner, "name", 100, user)
     phones = [p for p in phones if p]
     if phones and len(found) < limit:
-        ids = select(Phone.company_id).where(Phone.e164.in_(phones), Phone.company_id.isnot(None))
-        for company, owner in _with_owner(Company, Company.id.in_(ids), exclude_id, limit):
+        holders = select(Phone.record_id).where(Phone.e164.in_(phones))
+        for company, owner in _with_owner(Company, Company.record_id.in_(holders), exclude_id,
+                                          limit):
             found.setdefault(company.id,
                              _candidate("company", company, owner, "phone", 100, user))
     if key and len(found) < limit:
@@ -131,8 +132,9 @@ def find_contact_duplicates(phones: list[str], email: str | None, *,
     # equality makes PostgreSQL scan every contact instead of using either index.
     lookups = []
     if phones:
-        lookups.append(select(Phone.contact_id.label("id"))
-                       .where(Phone.e164.in_(phones), Phone.contact_id.isnot(None)))
+        lookups.append(select(Contact.id.label("id"))
+                       .join(Phone, Phone.record_id == Contact.record_id)
+                       .where(Phone.e164.in_(phones)))
     if email_norm:
         lookups.append(select(Contact.id.label("id")).where(Contact.email_norm == email_norm))
     if not lookups:

@@ -8,9 +8,13 @@ import random
 from sqlalchemy import func, select
 
 from crm.extensions import db
-from crm.models import Company, Contact, Note
-from crm.models.customer import SIZES, SOURCES, STATUSES, TIERS
-from crm.services import customers, regions
+from crm.models import Company, Note
+from crm.records import service
+from crm.records.customers import COMPANY, CONTACT, SIZES, SOURCES, STATUSES, TIERS
+from crm.services import regions
+
+STATUSES, TIERS, SOURCES, SIZES = ([c.value for c in choices]
+                                   for choices in (STATUSES, TIERS, SOURCES, SIZES))
 
 COMPANY_NAMES = (
     "北京字节跳动科技有限公司 深圳市腾讯计算机系统有限公司 杭州西湖龙井茶业有限公司 "
@@ -55,12 +59,12 @@ def _mobile(rng: random.Random) -> str:
 def _place(rng: random.Random) -> dict:
     province = rng.choice(regions.PROVINCES[:31])
     street = rng.choice(("人民路", "中山路", "解放大道", "科技园"))
-    return {"province": province, "city": rng.choice(regions.cities_of(province)),
+    return {"region": (province, rng.choice(regions.cities_of(province))),
             "address": f"{street}{rng.randrange(1, 300)}号"}
 
 
 def _company_values(rng: random.Random, name: str) -> dict:
-    values = {"name": name, "status": rng.choice(STATUSES), "tier": rng.choice(TIERS + ("",)),
+    values = {"name": name, "status": rng.choice(STATUSES), "tier": rng.choice(TIERS + [None]),
               "source": rng.choice(SOURCES), "industry": rng.choice(INDUSTRIES),
               "size": rng.choice(SIZES)}
     if rng.random() < 0.7:
@@ -76,8 +80,8 @@ def _company_values(rng: random.Random, name: str) -> dict:
 def _person_values(rng: random.Random, company_id: int | None) -> dict:
     name = (rng.choice(ENGLISH_PEOPLE) if rng.random() < 0.15
             else rng.choice(SURNAMES) + rng.choice(GIVEN))
-    values = {"name": name, "company_id": company_id, "job_title": rng.choice(TITLES),
-              "gender": rng.choice(("female", "male", "")), "status": rng.choice(STATUSES),
+    values = {"name": name, "company": company_id, "job_title": rng.choice(TITLES),
+              "gender": rng.choice(("female", "male", None)), "status": rng.choice(STATUSES),
               "tier": rng.choice(TIERS), "source": rng.choice(SOURCES)}
     if rng.random() < 0.6:
         values["email"] = f"user{rng.randrange(10**6)}@example.com"
@@ -95,20 +99,21 @@ def load(users: list) -> str:
     companies = []
     for name in COMPANY_NAMES + ENGLISH_NAMES + list(NEAR_DUPLICATES):
         owner = rng.choice(owners)
-        record = customers.create(Company, _company_values(rng, name),
-                                  [("work", _mobile(rng))], ", ".join(rng.sample(TAGS, 2)),
-                                  user=owner, confirmed=True)
+        values = {**_company_values(rng, name), "phone": [("work", _mobile(rng))],
+                  "tags": rng.sample(TAGS, 2)}
+        record = service.create(COMPANY, values, user=owner, confirmed=True)
         companies.append((record, owner))
     people = 0
     for _ in range(150):
         company, owner = rng.choice(companies) if rng.random() < 0.75 else (None, None)
         owner = owner or rng.choice(owners)
-        customers.create(Contact, _person_values(rng, company.id if company else None),
-                         [("mobile", _mobile(rng))], rng.choice(TAGS), user=owner,
-                         confirmed=True)
+        values = {**_person_values(rng, company.id if company else None),
+                  "phone": [("mobile", _mobile(rng))], "tags": [rng.choice(TAGS)]}
+        service.create(CONTACT, values, user=owner, confirmed=True)
         people += 1
     for company, owner in rng.sample(companies, 25):
-        db.session.add(Note(company_id=company.id, body=rng.choice(NOTES), created_by=owner.id))
-        customers.touch_contact(company)
+        db.session.add(Note(record_id=company.record_id, body=rng.choice(NOTES),
+                            created_by=owner.id))
+        service.touch(company)
     db.session.flush()
     return f"{len(companies)} companies, {people} people"

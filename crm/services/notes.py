@@ -1,4 +1,4 @@
-"""Notes with attachments and photos on a company or a person.
+"""Notes with attachments and photos on any record.
 
 Files are checked by their first bytes (not by the name or the browser's content type),
 stored under the instance folder (never under static) with a random name, and served only as
@@ -21,8 +21,7 @@ from werkzeug.datastructures import FileStorage
 
 from crm.database import utcnow
 from crm.extensions import db
-from crm.models import Attachment, Company, Note
-from crm.services.customers import touch_contact
+from crm.models import Attachment, Note
 
 MAX_FILES = 10
 MAX_BODY = 5000
@@ -151,22 +150,22 @@ def _store(checked: CheckedFile) -> str:
 
 
 def already_saved(subject, client_key: str | None) -> bool:
-    """Whether a note sent with this key was saved on this customer already (a retry)."""
+    """Whether a note sent with this key was saved on this record already (a retry)."""
     if not client_key:
         return False
-    kind = Note.company_id if isinstance(subject, Company) else Note.contact_id
-    return db.session.scalar(select(Note.id).where(Note.client_key == client_key,
-                                                   kind == subject.id)) is not None
+    return db.session.scalar(select(Note.id).where(
+        Note.client_key == client_key, Note.record_id == subject.record_id)) is not None
 
 
 def add_note(subject, body: str, files: list[CheckedFile], *, user,
              client_key: str | None = None) -> tuple[Note, list[str]]:
-    """Add a note (and its files) to a company or a person; returns the note and the stored
-    file paths, which the caller deletes if the commit fails. `client_key` (from the browser)
-    is unique: a second note with the same key fails at commit with an IntegrityError."""
-    kind = "company_id" if isinstance(subject, Company) else "contact_id"
+    """Add a note (and its files) to a record; returns the note and the stored file paths,
+    which the caller deletes if the commit fails. `client_key` (from the browser) is
+    unique: a second note with the same key fails at commit with an IntegrityError."""
+    from crm.records.service import touch
+
     note = Note(body=body.strip()[:MAX_BODY], created_by=user.id, client_key=client_key or None,
-                **{kind: subject.id})
+                record_id=subject.record_id)
     stored = []
     for checked in files:
         key = _store(checked)
@@ -175,7 +174,7 @@ def add_note(subject, body: str, files: list[CheckedFile], *, user,
             filename=checked.filename, content_type=checked.content_type,
             size=len(checked.data), storage_key=key))
     db.session.add(note)
-    touch_contact(subject)
+    touch(subject)
     db.session.flush()
     return note, stored
 

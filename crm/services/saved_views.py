@@ -1,43 +1,40 @@
-"""Saved list views per user: a name and the list's filter query string."""
+"""Saved list views per user: a name and the list's filter query string, per record type."""
 
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from crm.extensions import db
 from crm.models import SavedView
-from crm.services import customer_lists
+from crm.records import lists
 
-AREAS = ("companies", "contacts")
 MAX_VIEWS = 30
 
 
-def clean_query(raw: str) -> str:
+def clean_query(rtype, raw: str) -> str:
     """Keep only the list arguments a view may store (no cursor, nothing unknown)."""
     pairs = parse_qsl((raw or "").lstrip("?"), keep_blank_values=False)
-    lq = customer_lists.parse(dict(pairs))
-    return lq.query_string()
+    return lists.parse(rtype, MultiDict(pairs)).query_string()
 
 
-def views_for(user_id: int, area: str) -> list[SavedView]:
-    stmt = (select(SavedView).where(SavedView.user_id == user_id, SavedView.area == area)
+def views_for(user_id: int, rtype) -> list[SavedView]:
+    stmt = (select(SavedView).where(SavedView.user_id == user_id, SavedView.area == rtype.key)
             .order_by(SavedView.name))
     return list(db.session.scalars(stmt))
 
 
-def save(user_id: int, area: str, name: str, query: str) -> SavedView:
-    """Save (or replace, by name) a view of the user's list."""
-    if area not in AREAS:
-        raise ValueError(area)
+def save(user_id: int, rtype, name: str, query: str) -> SavedView:
+    """Save (or replace, by name) a view of the user's list; OverflowError past MAX_VIEWS."""
     name = name.strip()[:60]
     existing = db.session.scalar(select(SavedView).where(
-        SavedView.user_id == user_id, SavedView.area == area, SavedView.name == name))
-    view = existing or SavedView(user_id=user_id, area=area, name=name)
-    view.query = clean_query(query)
+        SavedView.user_id == user_id, SavedView.area == rtype.key, SavedView.name == name))
+    view = existing or SavedView(user_id=user_id, area=rtype.key, name=name)
+    view.query = clean_query(rtype, query)
     if existing is None:
-        if len(views_for(user_id, area)) >= MAX_VIEWS:
+        if len(views_for(user_id, rtype)) >= MAX_VIEWS:
             raise OverflowError(MAX_VIEWS)
         db.session.add(view)
     db.session.flush()
@@ -52,4 +49,3 @@ def delete(user_id: int, view_id: int) -> bool:
     db.session.delete(view)
     db.session.flush()
     return True
-

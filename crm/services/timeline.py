@@ -1,8 +1,9 @@
-"""The customer timeline: entries from every area, newest first.
+"""The timeline of a record: entries from every area, newest first.
 
-Areas register a source: a function `(kind, record_id, limit) -> list[Entry]` where kind is
-"company" or "contact". Follow-ups, deals, tickets and campaigns add their own sources; each
-entry names the template that renders it, so the customer page needs no change.
+Areas register a source: a function `(record_link_id, limit) -> list[Entry]` reading the
+children of one record (by its `record_id`, whatever its type). Follow-ups, deals, tickets
+and campaigns add their own sources; each entry names the template that renders it, so the
+record page needs no change.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ class Entry:
     item: object
 
 
-Source = Callable[[str, int, int], list[Entry]]
+Source = Callable[[int, int], list[Entry]]
 SOURCES: list[Source] = []
 
 
@@ -37,16 +38,15 @@ def register(source: Source) -> Source:
 
 
 @register
-def notes(kind: str, record_id: int, limit: int) -> list[Entry]:
-    column = Note.company_id if kind == "company" else Note.contact_id
-    stmt = (select(Note).where(column == record_id, Note.deleted_at.is_(None))
+def notes(record_link_id: int, limit: int) -> list[Entry]:
+    stmt = (select(Note).where(Note.record_id == record_link_id, Note.deleted_at.is_(None))
             .options(joinedload(Note.author), selectinload(Note.attachments))
             .order_by(Note.created_at.desc(), Note.id.desc()).limit(limit))
-    return [Entry(n.created_at, "note", "customers/_timeline_note.html", n)
+    return [Entry(n.created_at, "note", "records/_timeline_note.html", n)
             for n in db.session.scalars(stmt).unique()]
 
 
-def entries(kind: str, record_id: int, limit: int = 50) -> list[Entry]:
-    """The newest `limit` entries of every source for one customer."""
-    merged = [e for source in SOURCES for e in source(kind, record_id, limit)]
+def entries(record, limit: int = 50) -> list[Entry]:
+    """The newest `limit` entries of every source for one record."""
+    merged = [e for source in SOURCES for e in source(record.record_id, limit)]
     return sorted(merged, key=lambda e: e.at, reverse=True)[:limit]

@@ -114,7 +114,7 @@ def test_duplicate_email_is_refused(app, client, admin, make_user):
 
 def _admin_urls(app, user_id: int, team_id: int) -> list[tuple[str, str]]:
     adapter = app.url_map.bind("localhost")
-    values = {"user_id": user_id, "team_id": team_id}
+    values = {"user_id": user_id, "team_id": team_id, "type_key": "company", "field_id": 1}
     urls = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/admin"):

@@ -42,7 +42,7 @@ def test_rows_direct_get_goes_to_the_page(client, login_as):
 def test_new_page_and_quick_add_fragment(client, hx, login_as):
     login_as("rep")
     page = client.get("/companies/new")
-    assert page.status_code == 200 and 'id="customer-form"' in page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="record-form"' in page.get_data(as_text=True)
     fragment = hx.get("/companies/new")
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in body
@@ -56,7 +56,7 @@ def test_quick_add_minimal_post_saves_and_returns_a_fresh_row(app, hx, login_as)
                                            "quick": "1"})
     assert response.status_code == 201
     body = response.get_data(as_text=True)
-    assert 'id="quick-add"' in body and 'hx-swap-oob="afterbegin:#customer-rows"' in body
+    assert 'id="quick-add"' in body and 'hx-swap-oob="afterbegin:#record-rows"' in body
     assert "字节跳动" in body
     toast = json.loads(response.headers["HX-Trigger"])["toast"]
     assert "字节跳动" in toast[0]["message"]
@@ -378,7 +378,7 @@ def test_htmx_and_full_page_variants_of_the_write_endpoints(app, client, hx, log
     assert created.status_code == 204 and created.headers["HX-Location"].startswith(
         "/companies/")
     invalid = hx.post(f"/companies/{company}", data={"name": "", "version": "4"})
-    assert invalid.status_code == 422 and 'id="customer-form"' in invalid.get_data(as_text=True)
+    assert invalid.status_code == 422 and 'id="record-form"' in invalid.get_data(as_text=True)
 
 
 def test_update_to_a_duplicate_name_prompts_and_save_anyway_works(app, client, login_as):
@@ -429,7 +429,7 @@ def test_full_form_saves_several_typed_phones_main_first(app, client, login_as):
         from crm.extensions import db
 
         company = db.session.query(Company).filter_by(name="Many Phones Ltd").one()
-        phones = db.session.query(Phone).filter_by(company_id=company.id) \
+        phones = db.session.query(Phone).filter_by(record_id=company.record_id) \
             .order_by(Phone.position).all()
         stored = [(p.kind, p.e164, p.is_main) for p in phones]
         db.session.remove()
@@ -484,7 +484,7 @@ def test_click_to_edit_tags(app, client, hx, login_as):
     cleared = hx.post(f"/companies/{company}/field?name=tags", data={"tags": "", "version": "2"})
     assert cleared.status_code == 200 and 'class="badge"' not in cleared.get_data(as_text=True)
     assert "Acme" not in client.get("/companies?tag=VIP").get_data(as_text=True).split(
-        "customer-rows")[-1]
+        "record-rows")[-1]
     stale = hx.post(f"/companies/{company}/field?name=tags", data={"tags": "X", "version": "1"})
     assert stale.status_code == 409 and "Stored now: —" in stale.get_data(as_text=True)
 

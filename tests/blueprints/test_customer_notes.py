@@ -136,7 +136,7 @@ def test_saved_views_save_list_and_delete(app, client, login_as, make_user):
     assert "VIP 广东" in page
     with app.app_context():
         view = db.session.scalar(db.select(SavedView))
-        assert view.area == "companies" and "after" not in view.query
+        assert view.area == "company" and "after" not in view.query
         view_id = view.id
     login_as("rep")
     assert client.post(f"/companies/views/{view_id}/delete").status_code == 404
@@ -146,7 +146,8 @@ def test_saved_views_save_list_and_delete(app, client, login_as, make_user):
 def _notes_of(app, company_id: int) -> list[str]:
     with app.app_context():
         bodies = list(db.session.scalars(db.select(Note.body).where(
-            Note.company_id == company_id)))
+            Note.record_id == db.select(Company.record_id).where(
+                Company.id == company_id).scalar_subquery())))
         db.session.remove()
     return bodies
 

@@ -41,7 +41,7 @@ def test_phone_quick_add_twice_and_duplicate_prompt(app, live_server, page_for, 
     page.wait_for_selector("#err-phone:has-text('too short')")
     page.fill("#quick-add input[name=phone]", "138 0013 8000")
     page.press("#quick-add input[name=phone]", "Enter")
-    page.wait_for_selector("#customer-rows tr:has-text('字节跳动')")
+    page.wait_for_selector("#record-rows tr:has-text('字节跳动')")
     # The cursor is on the name, ready for the next entry (waits at most 2 s for it).
     # (expect, not wait_for_function: polling a JS string needs eval, which our CSP blocks)
     expect(page.locator("#quick-add input[name=name]")).to_be_focused(timeout=2000)
@@ -50,9 +50,9 @@ def test_phone_quick_add_twice_and_duplicate_prompt(app, live_server, page_for, 
     page.press("#quick-add input[name=name]", "Enter")
     page.wait_for_selector("#dup-prompt")
     page.click("#dup-prompt button[name=confirm_new]")
-    page.wait_for_selector("#customer-rows tr:has-text('北京字节跳动科技有限公司')")
-    assert page.locator("#customer-rows tr[id^=company-]").count() == 2
-    assert not page.is_visible("#customer-rows tr.empty")
+    page.wait_for_selector("#record-rows tr:has-text('北京字节跳动科技有限公司')")
+    assert page.locator("#record-rows tr[id^=company-]").count() == 2
+    assert not page.is_visible("#record-rows tr.empty")
     assert page.console_errors == []
     screenshot(page, "companies-quick-add-phone")
 
@@ -112,7 +112,7 @@ def test_phone_full_form_adds_phone_rows(app, live_server, page_for, make_user):
     # wait for that check's answer: swapped in while Save is pressed, it shifts the button
     expect(page.locator("#err-phones-1-number")).to_contain_text("Valid")
     page.select_option("select[name='phones-1-kind']", "work")
-    page.click("#customer-form button[type=submit].primary")
+    page.click("#record-form button[type=submit].primary")
     page.wait_for_selector("a.tel")
     assert page.get_attribute("a.tel", "href") == "tel:+8613800138000"
     assert page.locator("a[href='tel:+861065529988']").count() == 1

@@ -15,11 +15,12 @@ pytestmark = pytest.mark.browser
 
 def _bodies(app, company_id: int) -> list[str]:
     from crm.extensions import db
-    from crm.models import Note
+    from crm.models import Company, Note
 
     with app.app_context():
         bodies = list(db.session.scalars(db.select(Note.body).where(
-            Note.company_id == company_id).order_by(Note.id)))
+            Note.record_id == db.select(Company.record_id).where(
+                Company.id == company_id).scalar_subquery()).order_by(Note.id)))
         db.session.remove()
     return bodies
 

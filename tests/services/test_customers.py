@@ -1,5 +1,5 @@
-"""The customer service (derived keys, phones, tags, no half saves) and the list service
-(search with pinyin and phone digits, filters, keyset pages)."""
+"""The record service on customers (derived keys, phones, tags, no half saves) and the list
+engine (search with pinyin and phone digits, filters, keyset pages)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 
 from crm.database import utcnow
 from crm.extensions import db
-from crm.models import Company, Contact, Phone, Tag, User
-from crm.services import completeness, customer_lists, customers
+from crm.models import Company, Phone, Tag, User
+from crm.records import completeness, lists, service
+from crm.records.customers import COMPANY, CONTACT
 from crm.services.records import VersionConflict
-from tests.blueprints.customer_helpers import make_company, make_contact
+from tests.blueprints.customer_helpers import customer_values, make_company, make_contact
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def rep(make_user):
 def _ids(app, rep_id, **args):
     with app.app_context():
         user = db.session.get(User, rep_id)
-        rows, _next = customer_lists.page(Company, user, customer_lists.parse(args))
+        rows, _next = lists.page(COMPANY, user, lists.parse(COMPANY, args))
         return [r.name for r in rows]
 
 
@@ -48,8 +49,8 @@ def test_create_refuses_duplicates_unless_confirmed_and_saves_nothing(app, rep):
     make_company(app, rep, "Acme Ltd")
     with app.app_context():
         user = db.session.get(User, rep)
-        with pytest.raises(customers.DuplicateFound) as found:
-            customers.create(Company, {"name": "ACME Co., Ltd."}, [], "newtag", user=user)
+        with pytest.raises(service.DuplicateFound) as found:
+            service.create(COMPANY, customer_values("ACME Co., Ltd.", tags="newtag"), user=user)
         db.session.rollback()
         assert found.value.candidates[0].name == "Acme Ltd"
         assert db.session.query(Company).count() == 1
@@ -60,8 +61,8 @@ def test_protected_fields_cannot_be_set(app, rep, make_user):
     other = make_user("rep")
     with app.app_context():
         user = db.session.get(User, rep)
-        company = customers.create(Company, {"name": "Acme", "owner_id": other, "version": 9,
-                                             "deleted_at": utcnow()}, [], None, user=user)
+        company = service.create(COMPANY, {"name": "Acme", "owner_id": other, "version": 9,
+                                           "deleted_at": utcnow(), "record_id": 77}, user=user)
         db.session.commit()
         assert (company.owner_id, company.version, company.deleted_at) == (rep, 1, None)
 
@@ -72,7 +73,7 @@ def test_update_checks_the_version(app, rep):
         user = db.session.get(User, rep)
         company = db.session.get(Company, company_id)
         with pytest.raises(VersionConflict):
-            customers.update(company, "0", {"name": "Other"}, [], None, user=user)
+            service.update(company, "0", {"name": "Other"}, user=user)
 
 
 def test_completeness_lists_missing_fields_and_per_rep_share(app, rep):
@@ -83,9 +84,12 @@ def test_completeness_lists_missing_fields_and_per_rep_share(app, rep):
     with app.app_context():
         full = db.session.scalar(db.select(Company).where(Company.name == "Full"))
         empty = db.session.scalar(db.select(Company).where(Company.name == "Empty"))
-        assert full.completeness == 100 and completeness.missing(full) == []
-        assert "phone" in [name for name, _label in completeness.missing(empty)]
-        [row] = completeness.per_rep(Company, db.session.get(User, rep))
+        full, empty = (db.session.scalars(db.select(Company).where(Company.id == c.id)
+                                          .options(db.selectinload(Company.phones))).one()
+                       for c in (full, empty))
+        assert full.completeness == 100 and completeness.missing(COMPANY, full) == []
+        assert "phone" in [name for name, _label in completeness.missing(COMPANY, empty)]
+        [row] = completeness.per_rep(COMPANY, db.session.get(User, rep))
         assert (row.owner_name, row.total, row.good, row.share) == ("Li Na", 2, 1, 50)
 
 
@@ -128,16 +132,16 @@ def test_keyset_pages_in_every_sort(app, rep):
         make_company(app, rep, f"Company {i:02d}")
     with app.app_context():
         user = db.session.get(User, rep)
-        for sort in customer_lists.SORTS:
+        for sort in ("newest", "oldest", "name", "updated"):
             seen, after = [], None
             while True:
-                lq = customer_lists.parse({"sort": sort, "after": after})
-                rows, after = customer_lists.page(Company, user, lq, limit=7)
+                lq = lists.parse(COMPANY, {"sort": sort, "after": after})
+                rows, after = lists.page(COMPANY, user, lq, limit=7)
                 seen += [r.id for r in rows]
                 if after is None:
                     break
             assert len(seen) == len(set(seen)) == 30, sort
-        rows, _ = customer_lists.page(Company, user, customer_lists.parse({"sort": "name"}))
+        rows, _ = lists.page(COMPANY, user, lists.parse(COMPANY, {"sort": "name"}))
         assert rows[0].name == "Company 00"
 
 
@@ -146,5 +150,5 @@ def test_contacts_search_and_company(app, rep):
     make_contact(app, rep, "张伟", phones=["+8613900139000"], company_id=company)
     with app.app_context():
         user = db.session.get(User, rep)
-        rows, _ = customer_lists.page(Contact, user, customer_lists.parse({"q": "zw"}))
+        rows, _ = lists.page(CONTACT, user, lists.parse(CONTACT, {"q": "zw"}))
         assert [r.name for r in rows] == ["张伟"] and rows[0].company.name == "Acme"

@@ -1,7 +1,7 @@
-"""The admin area."""
+"""The admin area: users, teams, the audit log, the System page and custom fields."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from crm.blueprints.admin import views  # noqa: E402, F401
+from crm.blueprints.admin import audit, fields, system, teams, users  # noqa: E402, F401

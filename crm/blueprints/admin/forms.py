@@ -3,19 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from crm.config import ROLES
 from crm.extensions import db
 from crm.models import Team, User
+from crm.permissions import ROLE_LABELS
 from crm.services.auth import MIN_PASSWORD_LENGTH, normalize_email
-
-ROLE_LABELS = {
-    "admin": _l("Administrator"), "manager": _l("Manager"), "rep": _l("Sales rep"),
-    "service": _l("Service agent"), "marketer": _l("Marketer"),
-}
 
 
 def team_choices() -> list[SelectChoice]:
@@ -68,3 +64,64 @@ class TeamForm(FlaskForm):
             stmt = stmt.where(Team.id != self.team_id)
         if db.session.scalar(stmt):
             raise ValidationError(_l("A team with this name already exists."))
+
+
+MAX_CHOICES = 100
+
+
+class FieldForm(FlaskForm):
+    """A custom field: kind and key only when it is added, labels, choices and flags."""
+
+    kind = SelectField(_l("Kind"), validate_choice=False)
+    key = StringField(_l("Key"), description=_l(
+        "Used in imports, exports and the API. Leave empty to make one from the English "
+        "label. Cannot be changed later."), validators=[Length(max=40)])
+    label_en = StringField(_l("Label in English"), validators=[
+        DataRequired(_l("Enter the label in English.")),
+        Length(max=60, message=_l("Use at most %(max)d characters."))])
+    label_zh = StringField(_l("Label in Chinese"), description=_l(
+        "Leave empty to show the English label."), validators=[
+        Length(max=60, message=_l("Use at most %(max)d characters."))])
+    choices = TextAreaField(_l("Choices"), description=_l(
+        "One per line, English / 中文 (the Chinese part is optional). Removing a line keeps "
+        "the value on records that have it."), validators=[Length(max=10000)])
+    required = BooleanField(_l("Required"))
+    filterable = BooleanField(_l("Filter in lists"))
+    list_column = BooleanField(_l("Column in lists"))
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crm.records.kinds import CUSTOM_KINDS
+
+        self.editing = editing
+        self.kind.choices = [SelectChoice(k, kind.label) for k, kind in CUSTOM_KINDS.items()]
+
+    def validate_kind(self, field) -> None:
+        from crm.records.kinds import CUSTOM_KINDS
+
+        if not self.editing and field.data not in CUSTOM_KINDS:
+            raise ValidationError(_l("Choose one of the kinds in the list."))
+
+    def choice_lines(self) -> list[tuple[str, str]]:
+        """(English, Chinese) of each non-empty line of the choices box."""
+        lines = []
+        for line in (self.choices.data or "").splitlines():
+            en, _sep, zh = line.partition("/")
+            if en.strip() or zh.strip():
+                lines.append(((en.strip() or zh.strip())[:60], zh.strip()[:60]))
+        return lines
+
+    def validate_choices(self, field) -> None:
+        from crm.records.kinds import CUSTOM_KINDS
+
+        kind = CUSTOM_KINDS.get(self.kind.data)
+        wants = kind is not None and kind.key in ("choice", "multi_choice")
+        lines = self.choice_lines()
+        if wants and not lines:
+            raise ValidationError(_l("Add at least one choice, one per line."))
+        if len(lines) > MAX_CHOICES:
+            raise ValidationError(_l("Use at most %(n)d choices.", n=MAX_CHOICES))
+        if len({en.casefold() for en, _zh in lines}) != len(lines):
+            raise ValidationError(_l("Each choice must have its own English label."))
+        if any(c in field.data for c in "\x00\x07"):
+            raise ValidationError(_l("Remove the invisible control characters."))

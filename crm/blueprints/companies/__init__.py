@@ -1,7 +1,9 @@
-"""Companies: B2B customer accounts."""
+"""Companies: the generic record routes (crm/blueprints/records/) plus what only this area
+has, the data-completeness report of every rep."""
 
-from flask import Blueprint
+from crm.blueprints.records import blueprint_for
+from crm.records.customers import COMPANY
 
-bp = Blueprint("companies", __name__)
+bp = blueprint_for(COMPANY)
 
 from crm.blueprints.companies import views  # noqa: E402, F401

@@ -1,0 +1,39 @@
+"""Administration: the audit log, in words (field labels, names, translated actions)."""
+
+from flask import render_template, request, url_for
+
+from crm.blueprints.admin import bp
+from crm.htmx import is_htmx
+from crm.models.audit import ACTIONS
+from crm.permissions import access
+from crm.records import history
+from crm.services import audit
+
+
+def _id_arg(name: str) -> int | None:
+    """A positive id from the query string; anything else is no filter (never a 500)."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value < 2**62 else None
+
+
+@bp.get("/admin/audit")
+@access("audit.view")
+def audit_index():
+    """The audit log, newest first, filtered by action, user or record; keyset pages."""
+    entities = history.entity_labels()
+    filters = {
+        "action": request.args.get("action") if request.args.get("action") in ACTIONS else None,
+        "entity": request.args.get("entity") if request.args.get("entity") in entities
+        else None,
+        "entity_id": _id_arg("entity_id"),
+        "user_id": _id_arg("user_id"),
+    }
+    rows, next_before = audit.page(before=_id_arg("before"), **filters)
+    shown = {k: v for k, v in filters.items() if v is not None}
+    more_url = url_for("admin.audit_index", **shown, before=next_before) if next_before else None
+    lines = history.lines(rows)
+    if is_htmx() and request.args.get("before"):
+        return render_template("audit/_rows.html", lines=lines, more_url=more_url)
+    return render_template("admin/audit.html", lines=lines, more_url=more_url, filters=filters,
+                           actions={a: str(history.ACTIONS.get(a, a)) for a in ACTIONS},
+                           entities=entities)

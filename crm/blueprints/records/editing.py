@@ -1,0 +1,172 @@
+"""Creating and editing records: the quick-add row, the full form, inline checks while
+typing, delete and restore."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.blueprints.records.common import fragment, load
+from crm.database import commit_keeping_loaded
+from crm.extensions import db
+from crm.htmx import hx_location, is_htmx, toast
+from crm.records import forms, service
+from crm.records.service import DuplicateFound, VersionConflict
+from crm.services import regions
+from crm.services.phones import format_phone
+from crm.validators import phone_region
+
+
+def _quick() -> bool:
+    return is_htmx() and request.form.get("quick") == "1"
+
+
+def render_form(rtype, form, record=None, status: int = 200, **extra):
+    """The full form page, or the quick-add fragment for an htmx quick-add post."""
+    ctx = {"rtype": rtype, "form": form, "record": record, "candidates": None,
+           "conflict": None, **extra}
+    if _quick() and record is None:
+        return render_template("records/_quick_add.html", **ctx), status
+    return render_template("records/form.html", **ctx), status
+
+
+def new(rtype):
+    """The full form (prefilled from the query string), or the quick-add row for htmx."""
+    if is_htmx():
+        return render_template("records/_quick_add.html", rtype=rtype,
+                               form=forms.form_class(rtype)(formdata=None), record=None,
+                               candidates=None, conflict=None)
+    data = {}
+    for spec in rtype.form_specs():  # e.g. ?company_id=5 prefills a person's company
+        data.update(spec.kind.prefill(spec, request.args))
+    return render_template("records/form.html", rtype=rtype, form=forms.blank(rtype, **data),
+                           record=None, candidates=None, conflict=None)
+
+
+def create(rtype):
+    """Create a record from the full form or the quick-add row."""
+    form = forms.bound(rtype)
+    if not form.validate():
+        return render_form(rtype, form, status=422)
+    try:
+        record = service.create(rtype, form.values(), user=current_user,
+                                confirmed=request.form.get("confirm_new") == "1")
+        commit_keeping_loaded(db.session)
+    except DuplicateFound as found:
+        db.session.rollback()
+        return render_form(rtype, form, status=409, candidates=found.candidates)
+    message = _("%(name)s added.", name=record.name)
+    if _quick():
+        # The new row is drawn from the record as saved (owner, phones and tags are in the
+        # session already): no reload.
+        body = render_template("records/_quick_add.html", rtype=rtype,
+                               form=forms.form_class(rtype)(formdata=None), record=None,
+                               candidates=None, conflict=None, added=record)
+        return toast(fragment(body, 201), message)
+    flash(message, "success")
+    if is_htmx():
+        return hx_location(rtype.url("show", record_id=record.id))
+    return redirect(rtype.url("show", record_id=record.id))
+
+
+def edit(rtype, record_id: int):
+    """The full edit form with the stored values and version."""
+    record = load(rtype, record_id)
+    return render_template("records/form.html", rtype=rtype,
+                           form=forms.for_record(rtype, record), record=record,
+                           candidates=None, conflict=None)
+
+
+def update(rtype, record_id: int):
+    """Save the full edit form (409 on a stale version or an unconfirmed duplicate)."""
+    record = load(rtype, record_id)
+    form = forms.bound(rtype)
+    if not form.validate():
+        return render_form(rtype, form, record, status=422)
+    try:
+        service.update(record, request.form.get("version"), form.values(), user=current_user,
+                       confirmed=request.form.get("confirm_new") == "1")
+        db.session.commit()
+    except DuplicateFound as found:
+        db.session.rollback()
+        return render_form(rtype, form, load(rtype, record_id), status=409,
+                           candidates=found.candidates)
+    except (VersionConflict, StaleDataError):
+        db.session.rollback()
+        record = load(rtype, record_id)
+        return render_form(rtype, form, record, status=409,
+                           conflict=forms.conflicts(rtype, record, form))
+    flash(_("%(name)s saved.", name=record.name), "success")
+    if is_htmx():
+        return hx_location(rtype.url("show", record_id=record.id))
+    return redirect(rtype.url("show", record_id=record.id))
+
+
+def delete(rtype, record_id: int):
+    """Move to the trash; an htmx row delete removes the row and offers nothing else."""
+    record = load(rtype, record_id)
+    service.trash(record)
+    db.session.commit()
+    message = _("%(name)s moved to the trash.", name=record.name)
+    if is_htmx():
+        return toast(fragment(""), message)
+    flash(message, "success")
+    return redirect(rtype.url("index"))
+
+
+def restore(rtype, record_id: int):
+    """Take a record out of the trash."""
+    record = load(rtype, record_id, include_deleted=True)
+    service.restore(record)
+    db.session.commit()
+    flash(_("%(name)s restored.", name=record.name), "success")
+    if is_htmx():
+        return hx_location(rtype.url("show", record_id=record.id))
+    return redirect(rtype.url("show", record_id=record.id))
+
+
+def phone_row(rtype):
+    """One more phone row for the full form (type and number), with the next "add" button.
+
+    `index` is the row's position among the extra phones; past the form's limit the answer is
+    empty, so a stale button cannot grow the form beyond what a save accepts.
+    """
+    form = forms.form_class(rtype)(formdata=None)
+    index, limit = request.args.get("index", type=int), form.phones.max_entries
+    if index is None or not 0 <= index < limit:
+        return fragment("")
+    for _i in range(index + 1):
+        form.phones.append_entry()
+    return render_template("records/_phone_row.html", rtype=rtype, form=form,
+                           entry=form.phones.entries[index], new=True,
+                           next_index=index + 1 if index + 1 < limit else None)
+
+
+def validate_field(rtype):
+    """Inline validation: the error slot of one field, checked by the form's own rules, and
+    the records the value already points to."""
+    form = forms.bound(rtype)
+    field = forms.validate_one(form, request.args.get("field", ""))
+    if field is None:
+        abort(404)
+    ok = None
+    if getattr(field, "e164", None) and not field.errors:
+        ok = _("Valid: %(number)s", number=format_phone(field.e164, phone_region()))
+    data = field.data.strip() if isinstance(field.data, str) else ""
+    candidates = []
+    if rtype.on_file and data and not field.errors:
+        exclude = request.args.get("exclude", type=int)
+        candidates = rtype.on_file(field.name, data, getattr(field, "e164", None),
+                                   user=current_user,
+                                   exclude=exclude if exclude and 0 < exclude < 2**31 else None)
+    return render_template("records/_field_error.html", field=field, ok=ok, rtype=rtype,
+                           candidates=candidates)
+
+
+def cities(rtype):
+    """The city options of a province (dependent select)."""
+    return render_template("records/_city_options.html",
+                           cities=regions.cities_of(request.args.get("province")),
+                           selected=request.args.get("city", ""))

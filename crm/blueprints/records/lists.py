@@ -1,0 +1,76 @@
+"""The list of a record type: the page, rows for live search and load more, saved views."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.blueprints.records.common import fragment
+from crm.extensions import db
+from crm.htmx import is_htmx
+from crm.records import custom, lists
+from crm.services import saved_views
+
+
+def list_context(rtype) -> dict:
+    lq = lists.parse(rtype, request.args)
+    rows, next_after = lists.page(rtype, current_user, lq)
+    more_url = rtype.url("rows", **lq.args(after=next_after)) if next_after else None
+    columns = [s for s in rtype.specs() if s.list_column or s.key in lq.cols]
+    return {"rtype": rtype, "rows": rows, "lq": lq, "more_url": more_url, "columns": columns}
+
+
+def _ignored_filters(rtype) -> list[str]:
+    """Labels of archived custom fields this URL (a saved view) still filters on."""
+    args = set(request.args)
+    return [str(spec.label) for spec in custom.specs_for(rtype, archived=True)
+            if any(name in args for f in spec.kind.filters(spec) for name in f.arg_names)]
+
+
+def index(rtype):
+    """The list page: search, filters, saved views, quick add and the first page of rows."""
+    return render_template(
+        "records/index.html", **list_context(rtype),
+        views=saved_views.views_for(current_user.id, rtype),
+        owners=lists.owner_choices(current_user), teams=lists.team_choices(current_user),
+        optional_columns=[s for s in rtype.specs() if s.custom and not s.list_column],
+        ignored=_ignored_filters(rtype))
+
+
+def rows(rtype):
+    """List rows for live search, filters and load more; a direct GET gets the page."""
+    if not is_htmx():
+        return redirect(rtype.url("index", **request.args))
+    ctx = list_context(rtype)
+    if ctx["lq"].after:  # load more: the next rows
+        return fragment(render_template("records/_rows.html", **ctx))
+    response = fragment(render_template("records/_table.html", **ctx))
+    response.headers["HX-Push-Url"] = rtype.url("index", **ctx["lq"].args())
+    return response
+
+
+def save_view(rtype):
+    """Save the current list filters under a name."""
+    name = (request.form.get("name") or "").strip()
+    if not name:
+        flash(_("Give the view a name."), "error")
+    else:
+        try:
+            saved_views.save(current_user.id, rtype, name, request.form.get("query", ""))
+            db.session.commit()
+            flash(_("View %(name)s saved.", name=name[:60]), "success")
+        except OverflowError:
+            db.session.rollback()
+            flash(_("You have too many saved views; delete one first."), "error")
+    query = saved_views.clean_query(rtype, request.form.get("query", ""))
+    return redirect(rtype.url("index") + (f"?{query}" if query else ""))
+
+
+def delete_view(rtype, view_id: int):
+    """Delete one of the user's saved views (someone else's answers 404)."""
+    if not saved_views.delete(current_user.id, view_id):
+        abort(404)
+    db.session.commit()
+    flash(_("View deleted."), "success")
+    return redirect(rtype.url("index"))

@@ -1,0 +1,129 @@
+"""Notes on a record's timeline, with photos and files, and downloading those files."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, send_file
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import Length, Optional, Regexp
+
+from crm.blueprints.records.common import fragment, load
+from crm.extensions import db
+from crm.htmx import is_htmx, toast
+from crm.models import Attachment, Record
+from crm.permissions import has_permission
+from crm.records import registry
+from crm.services import notes, timeline
+from crm.services.scope import scoped
+from crm.validators import LENGTH_MESSAGE, PlainText
+
+UPLOAD_MESSAGES = {
+    "too_large": lambda name: _("%(name)s is larger than %(mb)d MB. Choose a smaller file.",
+                                name=name, mb=notes.max_upload_bytes() // 2**20),
+    "type": lambda name: _("%(name)s is not an allowed file type. Use a photo (JPEG, PNG, "
+                           "WebP, GIF, HEIC), PDF, text, Word, Excel or PowerPoint file.",
+                           name=name),
+    "empty": lambda name: _("%(name)s is empty.", name=name),
+    "too_many": lambda name: _("Attach at most %(n)d files to one note.", n=notes.MAX_FILES),
+}
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Note"), validators=[
+        Length(max=notes.MAX_BODY, message=LENGTH_MESSAGE), PlainText(multiline=True)])
+    # A fresh random key per form; the browser sends it again when it retries (offline notes).
+    client_key = HiddenField(validators=[Optional(), Regexp(
+        r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        message=_l("This form was damaged and has been reset. Send the note again."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.client_key.data:
+            self.client_key.data = str(uuid.uuid4())
+
+
+def add_note(rtype, record_id: int):
+    """Add a note with files or photos; the timeline comes back (htmx) or the page reloads."""
+    record = load(rtype, record_id)
+    form = NoteForm()
+    error = None
+    try:
+        files = notes.check_files(_uploads())
+    except notes.UploadRefused as refused:
+        files, error = [], UPLOAD_MESSAGES[refused.code](refused.filename)
+    if not form.body.data.strip() and not files and not error:
+        error = _("Write a note or attach a file.")
+    if not form.validate() or error:
+        if form.client_key.errors:
+            form.client_key.data = str(uuid.uuid4())  # so that sending again works
+        return _timeline_response(rtype, record, form, error, 422)
+    _save_once(record, form, files)
+    if not is_htmx():
+        flash(_("Note added."), "success")
+        return redirect(rtype.url("show", record_id=record.id))
+    return toast(_timeline_response(rtype, record, NoteForm(formdata=None), None, 200),
+                 _("Note added."))
+
+
+def _uploads():
+    from flask import request
+
+    return request.files.getlist("files")
+
+
+def _save_once(record, form, files) -> None:
+    """Save the note unless a note with its key is saved already (a retried send)."""
+    key = form.client_key.data or None
+    if notes.already_saved(record, key):
+        return
+    stored: list[str] = []
+    try:
+        _note, stored = notes.add_note(record, form.body.data, files, user=current_user,
+                                       client_key=key)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        notes.discard_files(stored)
+        # the same note sent twice at once: the other request saved it
+        if not (isinstance(exc, IntegrityError) and notes.already_saved(record, key)):
+            raise
+
+
+def _timeline_response(rtype, record, form, error, status):
+    if not is_htmx():
+        flash(error or _("Some fields need attention."), "error")
+        return redirect(rtype.url("show", record_id=record.id))
+    body = render_template("records/_timeline.html", rtype=rtype, record=record,
+                           note_form=form, note_error=error,
+                           entries=timeline.entries(record))
+    return fragment(body, status)
+
+
+def attachment(attachment_id: int):
+    """Download a note's file, only if the user may see its record; never inline."""
+    if not 0 < attachment_id < 2**31:
+        abort(404)
+    row = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id)
+                            .options(joinedload(Attachment.note)))
+    if row is None or row.note.deleted_at is not None:
+        abort(404)
+    kind = db.session.scalar(select(Record.type).where(Record.id == row.note.record_id))
+    rtype = registry.find(kind)
+    if rtype is None or not has_permission(current_user, rtype.permissions.view):
+        abort(404)
+    model = rtype.model
+    if db.session.scalar(scoped(model, current_user).where(
+            model.record_id == row.note.record_id).with_only_columns(model.id)) is None:
+        abort(404)
+    response = send_file(notes.storage_path(row.storage_key), mimetype=row.content_type,
+                         as_attachment=True, download_name=row.filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

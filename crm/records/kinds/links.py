@@ -1,0 +1,165 @@
+"""Kinds that point at other rows: a link to another record (a person's company), the
+owner and team of a record, and the read-only moments (created, last contact)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import Length, ValidationError
+
+from crm.records.kinds.base import Kind
+from crm.records.kinds.basic import DateTimeKind
+from crm.validators import LENGTH_MESSAGE, PlainText
+
+
+class LinkKind(Kind):
+    """A link to a record of another type, typed by its name and matched in the user's
+    scope. Options: `target` (record type key), `column` (the id column, e.g. company_id),
+    `relation` (the relationship attribute, e.g. company)."""
+
+    key, label, macro = "link", _l("Link to a record"), "link"
+    custom = False
+    filter_style = "none"
+
+    def field(self, spec):
+        return StringField(spec.label, description=spec.hint or "",
+                           validators=[Length(max=200, message=LENGTH_MESSAGE), PlainText(),
+                                       _resolve(spec)])
+
+    def form_value(self, spec, form):
+        return getattr(form[spec.key], "link_id", None)
+
+    def to_form(self, spec, value):
+        return ""
+
+    def form_data(self, spec, record) -> dict:
+        target = getattr(record, spec.options["relation"])
+        return {spec.key: target.name if target is not None else ""}
+
+    def prefill(self, spec, args) -> dict:
+        """?company_id=5 on a new person's form: that company, if the user may see it."""
+        from crm.extensions import db
+        from crm.records import registry
+        from crm.services.scope import scoped
+
+        target_id = args.get(spec.column, type=int)
+        if not target_id or not 0 < target_id < 2**31:
+            return {}
+        model = registry.get(spec.options["target"]).model
+        name = db.session.scalar(scoped(model, current_user).where(model.id == target_id)
+                                 .with_only_columns(model.name))
+        return {spec.key: name} if name else {}
+
+    def get(self, spec, record):
+        return getattr(record, spec.column)
+
+    def set(self, spec, record, value) -> None:
+        from crm.extensions import db
+        from crm.records import registry
+
+        model = registry.get(spec.options["target"]).model
+        setattr(record, spec.options["relation"], db.session.get(model, value) if value else None)
+
+    def load_option(self, spec, model):
+        from sqlalchemy.orm import joinedload
+
+        return joinedload(getattr(model, spec.options["relation"]))
+
+    def visible_target(self, spec, record):
+        """The linked record if the viewer may see it (in scope, not in the trash)."""
+        from crm.services.scope import can_see
+
+        target = getattr(record, spec.options["relation"])
+        if target is None or target.deleted_at is not None or not can_see(target, current_user):
+            return None
+        return target
+
+    def text(self, spec, value) -> str:
+        return "" if value is None else self.names(spec, [value]).get(value, f"#{value}")
+
+    def names(self, spec, ids) -> dict:
+        from crm.extensions import db
+        from crm.records import registry
+
+        model = registry.get(spec.options["target"]).model
+        stmt = select(model.id, model.name).where(model.id.in_(ids))
+        return dict(db.session.execute(stmt).all())
+
+    def search_terms(self, spec, value) -> list[str]:
+        return []
+
+    def filters(self, spec) -> list:
+        return []
+
+
+def _resolve(spec):
+    """Find the named record among the user's; keep its id on the field."""
+
+    def check(form, field) -> None:
+        from crm.records import registry
+
+        field.link_id = None
+        name = (field.data or "").strip()
+        if not name:
+            return
+        target = registry.get(spec.options["target"])
+        found = target.find_by_name(name, current_user)
+        if found is None:
+            raise ValidationError(_l("No %(what)s called %(name)s among your customers. Add "
+                                     "it first, or leave this empty.",
+                                     what=target.label_lower, name=name[:60]))
+        field.link_id = found
+    return check
+
+
+class OwnerKind(Kind):
+    """The user who owns the record (shown by name; a filter of the list)."""
+
+    key, label, macro = "owner", _l("Owner"), "owner"
+    custom = False
+    filter_style = "owner"
+
+    def text(self, spec, value) -> str:
+        return "" if value is None else self.names(spec, [value]).get(value, f"#{value}")
+
+    def names(self, spec, ids) -> dict:
+        from crm.extensions import db
+        from crm.models import User
+
+        return dict(db.session.execute(select(User.id, User.name)
+                                       .where(User.id.in_(ids))).all())
+
+    def search_terms(self, spec, value) -> list[str]:
+        return []
+
+
+class TeamKind(OwnerKind):
+    key, label, macro = "team", _l("Team"), "plain"
+    filter_style = "team"
+
+    def names(self, spec, ids) -> dict:
+        from crm.extensions import db
+        from crm.models import Team
+
+        return dict(db.session.execute(select(Team.id, Team.name)
+                                       .where(Team.id.in_(ids))).all())
+
+
+class MomentKind(DateTimeKind):
+    """A moment the system keeps (created, last contact): shown and filtered, not typed."""
+
+    key = "moment"
+    custom = False
+
+    def filters(self, spec) -> list:
+        from crm.records.filters import DayRange
+
+        return [DayRange(spec, spec.options["filter_arg"])]
+
+
+LINK = LinkKind()
+OWNER = OwnerKind()
+TEAM = TeamKind()
+MOMENT = MomentKind()

@@ -1,0 +1,225 @@
+"""Record lists: search, filters from the field specs, sorts, and keyset pages.
+
+Search matches `search_text` (folded name, pinyin full and initials, email, phone digits,
+tags). Three or more characters use the full-text index: SQLite FTS5 with the trigram
+tokenizer (a `<table>_fts` table), PostgreSQL a pg_trgm GIN index under LIKE. Shorter
+queries fall back to a LIKE bounded by the page LIMIT. Pages use keyset pagination (no
+OFFSET, no COUNT); the cursor is read inside the user's scope, so a crafted cursor reveals
+nothing. The owner, tags and links of a page come with it in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from sqlalchemy import and_, bindparam, column, select, table, text, tuple_
+from sqlalchemy.orm import joinedload, selectinload
+
+from crm.extensions import db
+from crm.services.normalize import fold_text, phone_digits
+from crm.services.scope import apply_scope
+
+PAGE_SIZE = 25
+ID_SORTS = ("newest", "oldest")
+_PHONE_CHARS = set("0123456789+-() .")
+
+
+@dataclass
+class ListQuery:
+    """What a list shows; `args()` turns it back into query-string arguments."""
+
+    filters: list = field(default_factory=list)  # the type's ListFilters
+    values: dict = field(default_factory=dict)  # filter -> parsed value (set ones only)
+    q: str = ""
+    sort: str = "newest"
+    trash: bool = False
+    after: int | None = None
+    cols: tuple[str, ...] = ()  # optional columns chosen by the user (custom field keys)
+
+    def args(self, **override) -> dict:
+        """The non-empty arguments (for links, load more and saved views)."""
+        result = {"q": self.q, "sort": self.sort if self.sort != "newest" else None,
+                  "trash": 1 if self.trash else None, "after": self.after,
+                  "cols": ",".join(self.cols) or None}
+        for flt, value in self.values.items():
+            result.update(flt.to_args(value))
+        result.update(override)
+        return {k: v for k, v in result.items() if v not in (None, "")}
+
+    def query_string(self) -> str:
+        return urlencode(self.args(after=None))
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.args(after=None, sort=None))
+
+    def value(self, arg: str):
+        """The parsed value of the filter owning this argument (templates)."""
+        return next((v for f, v in self.values.items() if arg in f.arg_names), None)
+
+
+def filters_of(rtype) -> list:
+    return [flt for spec in rtype.specs() if spec.filter for flt in spec.kind.filters(spec)]
+
+
+def parse(rtype, args) -> ListQuery:
+    """Read a ListQuery from request args; unusable values are ignored, never an error."""
+    flts = filters_of(rtype)
+    values = {}
+    for flt in flts:
+        value = flt.parse(args)
+        if value is not None:
+            values[flt] = value
+    sorts = {*ID_SORTS, *(s.key for s in rtype.sorts)}
+    known = [s.key for s in rtype.specs() if s.custom]
+    raw = args.getlist("cols") if hasattr(args, "getlist") else [args.get("cols") or ""]
+    chosen = {c for value in raw for c in (value or "").split(",")}
+    cols = tuple(key for key in known if key in chosen)
+    return ListQuery(filters=flts, values=values, q=(args.get("q") or "").strip()[:100],
+                     sort=args.get("sort") if args.get("sort") in sorts else "newest",
+                     trash=args.get("trash") == "1", after=_int(args.get("after")), cols=cols)
+
+
+def _int(raw) -> int | None:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**31 else None
+
+
+def _search_term(q: str) -> str:
+    digits = phone_digits(q)
+    if len(digits) >= 3 and set(q) <= _PHONE_CHARS:
+        return digits.removeprefix("86") if q.strip().startswith("+86") else digits
+    return fold_text(q)
+
+
+def _fts_table(model):
+    return table(f"{model.__tablename__}_fts", column("rowid"))
+
+
+def _fts_match(model, term: str):
+    phrase = '"' + term.replace('"', '""') + '"'
+    return text(f"{model.__tablename__}_fts MATCH :fts_phrase").bindparams(
+        bindparam("fts_phrase", phrase))
+
+
+def _uses_fts(term: str) -> bool:
+    return db.engine.dialect.name == "sqlite" and len(term) >= 3
+
+
+def search_condition(model, q: str):
+    """The WHERE clause of a search on `model` (full-text index when possible)."""
+    term = _search_term(q)
+    if not term:
+        return None
+    if _uses_fts(term):
+        fts = _fts_table(model)
+        return model.id.in_(select(fts.c.rowid).where(_fts_match(model, term)))
+    return model.search_text.contains(term, autoescape=True)
+
+
+def _fts_drives(model, lq: ListQuery) -> bool:
+    """Whether the full-text index itself yields the page in id order (SQLite, id sorts):
+    reading matches newest first and stopping at the page size is far cheaper than
+    collecting every match of a common word ("有限公司") before filtering and sorting."""
+    return bool(lq.q) and hasattr(model, "search_text") and lq.sort in ID_SORTS \
+        and _uses_fts(_search_term(lq.q))
+
+
+def _conditions(model, lq: ListQuery) -> list:
+    conds = [flt.condition(model, value) for flt, value in lq.values.items()]
+    if lq.q and hasattr(model, "search_text") and not _fts_drives(model, lq):
+        cond = search_condition(model, lq.q)
+        if cond is not None:
+            conds.append(cond)
+    return conds
+
+
+def _order_and_cursor(rtype, lq: ListQuery, id_column, user):
+    """ORDER BY of the sort and the keyset condition after the cursor row (one PK lookup,
+    inside the user's scope)."""
+    model = rtype.model
+    sort = next((s for s in rtype.sorts if s.key == lq.sort), None)
+    if sort is None:
+        descending = lq.sort != "oldest"
+        cond = None
+        if lq.after:
+            cond = id_column < lq.after if descending else id_column > lq.after
+        return [id_column.desc() if descending else id_column.asc()], cond
+    sort_column = getattr(model, sort.column)
+    order = ([sort_column.desc(), model.id.desc()] if sort.descending
+             else [sort_column.asc(), model.id.asc()])
+    cond = None
+    if lq.after:
+        value = db.session.scalar(apply_scope(select(sort_column), model, user,
+                                              include_deleted=lq.trash)
+                                  .where(model.id == lq.after))
+        if value is not None:
+            pair, cursor = tuple_(sort_column, model.id), tuple_(value, lq.after)
+            cond = pair < cursor if sort.descending else pair > cursor
+        else:
+            cond = model.id.is_(None)  # a cursor outside the user's scope shows nothing
+    return order, cond
+
+
+def load_options(rtype, model) -> list:
+    """Eager loads of what a row shows: owner, tags, and the links among its columns."""
+    options = [joinedload(model.owner), selectinload(model.tags)]
+    for spec in rtype.fields:
+        option = spec.kind.load_option(spec, model)
+        if option is not None and spec.list_column:
+            options.append(option)
+    return options
+
+
+def page(rtype, user, lq: ListQuery, limit: int = PAGE_SIZE) -> tuple[list, int | None]:
+    """One page of the list in the user's scope and the cursor of the next page."""
+    model = rtype.model
+    stmt, id_column = select(model), model.id
+    if _fts_drives(model, lq):
+        fts = _fts_table(model)
+        stmt = (select(model).join_from(fts, model, model.id == fts.c.rowid)
+                .where(_fts_match(model, _search_term(lq.q))))
+        id_column = fts.c.rowid
+    stmt = apply_scope(stmt, model, user, include_deleted=lq.trash)
+    conds = _conditions(model, lq)
+    if lq.trash:
+        conds.append(model.deleted_at.isnot(None))
+    order, cursor_cond = _order_and_cursor(rtype, lq, id_column, user)
+    if cursor_cond is not None:
+        conds.append(cursor_cond)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    stmt = stmt.options(*load_options(rtype, model)).order_by(*order).limit(limit + 1)
+    rows = list(db.session.scalars(stmt).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def owner_choices(user) -> list[tuple[int, str]]:
+    """Users whose records the user may filter by (self, the team, or everyone)."""
+    from crm.models import User
+    from crm.services.scope import scope_of
+
+    stmt = select(User.id, User.name).where(User.is_active.is_(True)).order_by(User.name)
+    scope = scope_of(user)
+    if scope == "own" or (scope == "team" and user.team_id is None):
+        stmt = stmt.where(User.id == user.id)
+    elif scope == "team":
+        stmt = stmt.where(User.team_id == user.team_id)
+    return [(uid, name) for uid, name in db.session.execute(stmt)]
+
+
+def team_choices(user) -> list[tuple[int, str]]:
+    """Teams to filter by: only for users who see every team."""
+    from crm.models import Team
+    from crm.services.scope import scope_of
+
+    if scope_of(user) != "all":
+        return []
+    return [(tid, name) for tid, name in db.session.execute(
+        select(Team.id, Team.name).order_by(Team.name))]
