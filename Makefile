@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO   ?=
 
-.PHONY: run test install translations lint bench ci clean
+.PHONY: run test test-fast install translations lint bench ci clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
@@ -26,6 +26,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install  # everything but the browser and reliability tests
+	$(BIN)/python -m pytest -m "not browser and not reliability" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check crm tests bench

@@ -115,6 +115,9 @@ PAGES: list[Page] = [
          expect=(409,), http=False),
     Page("phone_check", "POST", _fixed("/companies/validate?field=phone"), form=_phone_check,
          hx=True, roles=("rep",)),
+    # --- record layer (issue 7): custom fields; every company page shows 20 of them ---------
+    Page("companies_custom_filtered", "GET",
+         lambda f, r, i: f"/companies?account_level=c{2 + i % 2}&sort=name"),
     Page("contacts_list", "GET", _fixed("/contacts")),
     Page("contact_page", "GET", lambda f, r, i: f"/contacts/{f.pick(f.contact, r, i)}"),
     Page("contact_quick_add", "POST", _fixed("/contacts"), form=_new_contact, hx=True,

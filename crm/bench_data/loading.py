@@ -45,6 +45,7 @@ class LoadContext:
     owners: list[tuple[int, int]] = field(default_factory=list)
     echo: Callable[[str], None] = print
     seed: int = 2026
+    custom_values: bool = False  # fill the benchmark's custom company fields
 
 
 def table(name: str) -> Table | None:

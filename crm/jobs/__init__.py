@@ -3,6 +3,11 @@
 Jobs take ids, are idempotent, and run inside an app context (see `job`). Anything with a
 due time is a database row; the clock's sweeps enqueue what is due, so losing Redis loses
 nothing but work in flight.
+
+The transaction rule: services flush, the edge (view, job, CLI command) commits once.
+Code inside the transaction asks for work with `after_commit(func, *args)`; it is enqueued
+when the session commits and forgotten when it rolls back, so a worker never runs a job
+about rows that were not written (or not yet visible).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from collections.abc import Callable
 from flask import Flask, current_app, has_app_context
 from redis.exceptions import RedisError
 from rq import Queue, Retry
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from crm.redis_conn import get_redis
 
@@ -78,3 +85,26 @@ def enqueue(
         logger = current_app.logger if has_app_context() else log
         logger.warning("could not enqueue %s: %s", getattr(func, "__name__", func), exc)
         return False
+
+
+_PENDING = "jobs_after_commit"
+
+
+def after_commit(func: Callable, *args, **options) -> None:
+    """Enqueue `func(*args)` once the current transaction commits (options as `enqueue`)."""
+    from crm.extensions import db
+
+    db.session.connection()  # the request belongs to a transaction: its rollback drops it
+    db.session.info.setdefault(_PENDING, []).append((func, args, options))
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_requested(session: Session) -> None:
+    for func, args, options in session.info.pop(_PENDING, []):
+        enqueue(func, *args, **options)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_requested(session: Session, _previous) -> None:
+    if not session.in_transaction():  # the whole transaction, not a savepoint
+        session.info.pop(_PENDING, None)

@@ -1,10 +1,12 @@
-"""System sweeps: the clock's heartbeat, proving the clock → Redis → worker → database path."""
+"""System sweeps: the clock's heartbeat, proving the clock → Redis → worker → database path,
+and `run_sweeps`, which the clock calls every minute."""
 
 from __future__ import annotations
 
 from crm.database import utcnow
 from crm.extensions import db
 from crm.jobs import enqueue, job
+from crm.jobs.sweeps import due, sweep
 from crm.models import SystemState
 
 
@@ -17,6 +19,7 @@ def set_state(key: str, value: str) -> None:
     row.at = utcnow()
 
 
+@sweep("heartbeat", queue="high")
 @job
 def heartbeat(tick: str) -> None:
     """Record that a worker ran the sweep of clock tick `tick` (idempotent)."""
@@ -25,8 +28,11 @@ def heartbeat(tick: str) -> None:
 
 
 def run_sweeps() -> None:
-    """Called by the clock every minute: record the tick, enqueue the periodic sweeps."""
-    tick = utcnow().strftime("%Y%m%d%H%M")
+    """Called by the clock every minute: record the tick, enqueue the sweeps that are due."""
+    now = utcnow()
+    tick = now.strftime("%Y%m%d%H%M")
     set_state("clock.tick", tick)
     db.session.commit()
-    enqueue(heartbeat, tick, queue_name="high", job_id=f"heartbeat-{tick}", retries=0)
+    for registered in due(int(now.timestamp()) // 60):
+        enqueue(registered.func, tick, queue_name=registered.queue,
+                job_id=f"{registered.name}-{tick}", retries=0)

@@ -33,7 +33,7 @@ from crm.extensions import db
 from crm.models.mixins import OwnedMixin, TimestampMixin, VersionMixin
 
 # JSON on SQLite (JSON1 functions and expression indexes), JSONB on PostgreSQL.
-JsonValues = JSON().with_variant(JSONB(), "postgresql")
+JsonValues = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class Record(db.Model):

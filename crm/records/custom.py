@@ -14,6 +14,7 @@ import re
 
 from flask import g
 from sqlalchemy import Index, func, select
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from crm.database import utcnow
 from crm.extensions import db
@@ -198,7 +199,7 @@ def index_name(rtype, key: str) -> str:
     return f"ix_cf_{rtype.model.__tablename__}_{key}"[:63]
 
 
-def sync_index(rtype, definition: FieldDefinition) -> None:
+def sync_index(rtype, definition: FieldDefinition, *, bind=None) -> None:
     """An expression index on the field's key while it is filterable and active."""
     from crm.records.filters import custom_sql
 
@@ -206,13 +207,11 @@ def sync_index(rtype, definition: FieldDefinition) -> None:
     table = rtype.model.__table__
     wanted = definition.filterable and definition.archived_at is None \
         and kind.filter_style in INDEXED_STYLES
-    bind = db.session.connection()
+    bind = bind if bind is not None else db.session.connection()
     expr = custom_sql(table.c.custom, definition.key, kind.sql_type(), bind.dialect.name)
-    index = Index(index_name(rtype, definition.key), expr, _table=table)
+    index = Index(index_name(rtype, definition.key), expr)
     try:
-        if wanted:
-            index.create(bind, checkfirst=True)
-        else:
-            index.drop(bind, checkfirst=True)
+        bind.execute(CreateIndex(index, if_not_exists=True) if wanted
+                     else DropIndex(index, if_exists=True))
     finally:
         table.indexes.discard(index)  # not part of the models' metadata (see migrations/env.py)

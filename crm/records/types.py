@@ -78,7 +78,9 @@ class RecordType:
         return tuple(s for s in self.specs() if s.form)
 
     def quick_specs(self) -> tuple[FieldSpec, ...]:
-        return tuple(s for s in self.specs() if s.quick)
+        """The quick-add row: the type's quick fields and every required custom field (it
+        has no default, so a record without it could not be saved)."""
+        return tuple(s for s in self.specs() if s.quick or (s.custom and s.required))
 
     def inline_specs(self) -> tuple[FieldSpec, ...]:
         return tuple(s for s in self.specs() if s.inline and s.form)

@@ -123,9 +123,10 @@ def _extra_changes(session: Session, obj) -> dict:
     return entry[1] if entry and entry[0] is obj else {}
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_extra(session: Session) -> None:
-    session.info.pop(_EXTRA, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_extra(session: Session, _previous) -> None:
+    if not session.in_transaction():  # the whole transaction, not a savepoint
+        session.info.pop(_EXTRA, None)
 
 
 def _update_action(fields: dict) -> str:

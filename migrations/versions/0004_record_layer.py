@@ -103,7 +103,7 @@ def _fill_records():
 def _require_record(table: str):
     """record_id NOT NULL, unique and a foreign key (SQLite rebuilds the table for that,
     which drops its full-text triggers: they are made again)."""
-    with op.batch_alter_table(table, recreate="always") as batch:
+    with op.batch_alter_table(table) as batch:
         batch.alter_column("record_id", existing_type=sa.Integer(), nullable=False)
         batch.create_foreign_key(f"fk_{table}_record_id", "record", ["record_id"], ["id"],
                                  ondelete="CASCADE")
@@ -121,7 +121,7 @@ def _link_children(table: str):
         op.execute(f"UPDATE {table} SET record_id = (SELECT record_id FROM {owner} "
                    f"WHERE {owner}.id = {table}.{owner}_id) WHERE {owner}_id IS NOT NULL")
     op.execute(f"DELETE FROM {table} WHERE record_id IS NULL")
-    with op.batch_alter_table(table, recreate="always") as batch:
+    with op.batch_alter_table(table) as batch:
         for owner in BUSINESS:
             if table == "note":
                 batch.drop_index(f"ix_note_{owner}_created")

@@ -327,6 +327,35 @@ def test_audit_page_lists_rows_and_filters_by_action(app, client, admin):
     assert b"action-create" not in logins.data
 
 
+def test_audit_page_reads_in_words(app, client, admin, make_user):
+    """Field labels, names and translated actions instead of columns, ids and codes; record
+    types to choose from a list; tags and owner changes recorded on the record."""
+    from crm.records import service
+    from tests.blueprints.customer_helpers import make_company
+
+    rep = make_user("rep", name="Zhao Lei")
+    company_id = make_company(app, admin, "Acme Trading", tags="VIP")
+    with app.test_request_context():
+        from crm.models import Company
+
+        company = db.session.scalars(select(Company).where(Company.id == company_id)
+                                     .options(db.selectinload(Company.tags),
+                                              db.selectinload(Company.phones))).one()
+        service.update(company, company.version, {"tags": ["VIP", "华东"], "tier": "high"},
+                       user=db.session.get(User, admin))
+        company.owner_id = rep
+        db.session.commit()
+        db.session.remove()
+    page = client.get("/admin/audit?entity=company").get_data(as_text=True)
+    assert '<option value="company" selected>Company</option>' in page
+    assert "<b>Tags</b>: <del>VIP</del> → VIP, 华东" in page
+    assert "<b>Tier</b>: High" in page and "<b>Owner</b>: <del>Boss</del> → Zhao Lei" in page
+    assert ">Changed</span>" in page and ">Created</span>" in page
+    assert "tier" not in re.findall(r"<b>([^<]+)</b>", page)
+    assert client.get("/admin/audit?entity=nonsense&entity_id=99999999999999999999"
+                      ).status_code == 200
+
+
 def _bulk_audit(app, n: int) -> None:
     from crm.services import audit
 

@@ -122,3 +122,32 @@ def test_sweep_still_records_the_tick_when_redis_is_unreachable(dead_redis_app):
     """The database is the source of truth: the clock keeps ticking without Redis."""
     _sweep(dead_redis_app)
     assert _state(dead_redis_app, "clock.tick") is not None
+
+
+def test_jobs_asked_for_inside_a_transaction_go_out_only_after_the_commit(app, redis_url):
+    from crm.jobs import after_commit
+
+    high = _queue(redis_url)
+    with app.app_context():
+        after_commit(heartbeat, "rolled-back", queue_name="high", job_id="hb-rolled-back")
+        db.session.rollback()
+        after_commit(heartbeat, "committed", queue_name="high", job_id="hb-committed")
+        assert high.job_ids == []  # not before the commit
+        db.session.commit()
+        db.session.remove()
+    assert high.job_ids == ["hb-committed"]
+
+
+def test_a_registered_sweep_runs_at_its_interval(app, redis_url):
+    from crm.jobs.sweeps import SWEEPS, due, sweep
+
+    @sweep("test-every-five", every_minutes=5, queue="low")
+    def every_five(tick):  # pragma: no cover - only enqueued here
+        return tick
+
+    try:
+        assert every_five in [s.func for s in due(10)] and every_five not in [
+            s.func for s in due(11)]
+        assert "heartbeat" in SWEEPS
+    finally:
+        SWEEPS.pop("test-every-five")

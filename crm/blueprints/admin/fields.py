@@ -63,7 +63,8 @@ def fields_of(type_key: str):
 
 def _values(form: FieldForm) -> dict:
     return {"kind": form.kind.data, "key": (form.key.data or "").strip() or None,
-            "label_en": form.label_en.data.strip(), "label_zh": form.label_zh.data.strip(),
+            "label_en": form.label_en.data.strip(),
+            "label_zh": (form.label_zh.data or "").strip(),
             "choices": form.choice_lines(), "required": form.required.data,
             "filterable": form.filterable.data, "list_column": form.list_column.data}
 

@@ -123,5 +123,4 @@ class FieldForm(FlaskForm):
             raise ValidationError(_l("Use at most %(n)d choices.", n=MAX_CHOICES))
         if len({en.casefold() for en, _zh in lines}) != len(lines):
             raise ValidationError(_l("Each choice must have its own English label."))
-        if any(c in field.data for c in "\x00\x07"):
-            raise ValidationError(_l("Remove the invisible control characters."))
+
