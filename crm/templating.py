@@ -58,9 +58,17 @@ def row_labels(rtype) -> dict:
     if key not in cache:
         labels = {spec.key: str(spec.label) for spec in rtype.specs()}
         labels.update(_in_trash=_("In the trash"), _complete=_("Complete"),
-                      _restore=_("Restore"), _completeness=bool(rtype.completeness_specs()))
+                      _restore=_("Restore"), _completeness=bool(rtype.completeness_specs()),
+                      _base=rtype.url("index") + "/")  # + id: a record's page
         cache[key] = labels
     return cache[key]
+
+
+def field_texts(rtype, record) -> dict:
+    """What every click-to-edit field of one record page shares, made once per page."""
+    from flask_babel import gettext as _
+
+    return {"url": rtype.url("field", record_id=record.id), "edit": _("Edit %(field)s")}
 
 
 def record_types() -> list:
@@ -76,6 +84,7 @@ def register(app: Flask) -> None:
                                  LANGUAGE_NAMES=LANGUAGE_NAMES, ROLES=ROLES,
                                  record_url=record_url, validate_attrs=validate_attrs,
                                  record_types=record_types, row_labels=row_labels,
+                                 field_texts=field_texts,
                                  PROVINCES=regions.PROVINCES, CITIES_OF=regions.cities_of,
                                  PHONE_LABELS=PHONE_LABELS)
     app.jinja_env.filters["when"] = _when

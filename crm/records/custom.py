@@ -55,13 +55,17 @@ def _definitions(record_type: str) -> list[FieldDefinition]:
 def invalidate() -> None:
     """Forget the definitions read in this request (after an admin changed them)."""
     g.pop("_custom_definitions", None)
+    g.pop("_custom_specs", None)
 
 
 def specs_for(rtype, *, archived: bool = False) -> tuple[FieldSpec, ...]:
     """The custom fields of a type as specs: the active ones, or with `archived` only the
     archived ones (their values stay readable in the history)."""
-    rows = [d for d in _definitions(rtype.key) if (d.archived_at is not None) == archived]
-    return tuple(spec_of(d) for d in rows)
+    cache = g.setdefault("_custom_specs", {})
+    if (rtype.key, archived) not in cache:
+        rows = [d for d in _definitions(rtype.key) if (d.archived_at is not None) == archived]
+        cache[(rtype.key, archived)] = tuple(spec_of(d) for d in rows)
+    return cache[(rtype.key, archived)]
 
 
 def spec_of(definition: FieldDefinition) -> FieldSpec:

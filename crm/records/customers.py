@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
+from flask_babel import ngettext
 
 from crm.models import Company, Contact
 from crm.records import kinds, registry
@@ -120,6 +121,7 @@ COMPANY = registry.register(RecordType(
     name_match=customers.company_name_match, show_sections=("companies/_people.html",),
     show_context=customers.company_people, nav_order=10,
     description=_l("Find, add and update business customers."),
+    counted=lambda n: ngettext("%(num)d company", "%(num)d companies", n),
     extra={"actions": ("companies/_actions.html",)},
     empty_text=_l("No customers found. Change the search or the filters, or add one."),
 ))
@@ -131,6 +133,7 @@ CONTACT = registry.register(RecordType(
     duplicates=customers.contact_duplicates, identity=("email_norm", "phone"),
     on_file=customers.contact_on_file, derive=customers.derive_contact, nav_order=20,
     description=_l("Contacts at companies and individual customers."),
+    counted=lambda n: ngettext("%(num)d person", "%(num)d people", n),
     empty_text=_l("No customers found. Change the search or the filters, or add one."),
     extra={"completeness_skip": customers.contact_skips},
 ))

@@ -14,7 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import g, has_request_context
+
 from crm.i18n import ui_language
+
+
+def _request_cache(name: str, key, compute):
+    """A value computed once per request (its language is the request's) and kept on `g`;
+    computed every time outside a request."""
+    if not has_request_context():
+        return compute()
+    cache = g.setdefault(f"_records_{name}", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 class Bilingual:
@@ -78,10 +91,11 @@ class FieldSpec:
         return self.options.get("column", self.key)
 
     def choice_label(self, value) -> str:
-        for choice in self.choices:
-            if choice.value == value:
-                return str(choice.label)
-        return "" if value is None else str(value)
+        """The label of a stored choice value, translated once per request (lists show it on
+        every row)."""
+        labels = _request_cache("choice_labels", id(self), lambda: {
+            c.value: str(c.label) for c in self.choices})
+        return labels.get(value, "" if value is None else str(value))
 
     def offered_choices(self) -> tuple[Choice, ...]:
         return tuple(c for c in self.choices if not c.retired)
@@ -95,6 +109,10 @@ class FieldSpec:
     def text(self, value) -> str:
         """The value as plain text (history, conflicts, exports, messages)."""
         return self.kind.text(self, value)
+
+    def html(self, record, rtype):
+        """The record's value as shown on a page or a list row (escaped markup)."""
+        return self.kind.html(self, record, rtype)
 
     def is_empty(self, value) -> bool:
         return self.kind.is_empty(value)

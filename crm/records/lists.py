@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from sqlalchemy import and_, bindparam, column, select, table, text, tuple_
+from sqlalchemy import and_, bindparam, column, func, select, table, text, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.extensions import db
@@ -175,8 +175,9 @@ def load_options(rtype, model) -> list:
     return options
 
 
-def page(rtype, user, lq: ListQuery, limit: int = PAGE_SIZE) -> tuple[list, int | None]:
-    """One page of the list in the user's scope and the cursor of the next page."""
+def _matching(rtype, user, lq: ListQuery):
+    """The select of the records the list shows (scope, trash, filters, search) and the id
+    column its order and cursor use (the full-text rowid when the index drives)."""
     model = rtype.model
     stmt, id_column = select(model), model.id
     if _fts_drives(model, lq):
@@ -188,16 +189,31 @@ def page(rtype, user, lq: ListQuery, limit: int = PAGE_SIZE) -> tuple[list, int 
     conds = _conditions(model, lq)
     if lq.trash:
         conds.append(model.deleted_at.isnot(None))
+    return (stmt.where(and_(*conds)) if conds else stmt), id_column
+
+
+def page(rtype, user, lq: ListQuery, limit: int = PAGE_SIZE) -> tuple[list, int | None]:
+    """One page of the list in the user's scope and the cursor of the next page."""
+    model = rtype.model
+    stmt, id_column = _matching(rtype, user, lq)
     order, cursor_cond = _order_and_cursor(rtype, lq, id_column, user)
     if cursor_cond is not None:
-        conds.append(cursor_cond)
-    if conds:
-        stmt = stmt.where(and_(*conds))
+        stmt = stmt.where(cursor_cond)
     stmt = stmt.options(*load_options(rtype, model)).order_by(*order).limit(limit + 1)
     rows = list(db.session.scalars(stmt).unique())
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (rows[-1].id if more and rows else None)
+
+
+COUNT_CAP = 10_000
+
+
+def count(rtype, user, lq: ListQuery, cap: int = COUNT_CAP) -> int:
+    """How many records the list matches, counted up to `cap` + 1 (never the whole table)."""
+    stmt, _id = _matching(rtype, user, lq)
+    capped = stmt.with_only_columns(rtype.model.id).limit(cap + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped))
 
 
 def owner_choices(user) -> list[tuple[int, str]]:

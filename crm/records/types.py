@@ -60,6 +60,8 @@ class RecordType:
     show_sections: tuple[str, ...] = ()  # templates included on the record page
     show_context: Callable | None = None  # (record, user) -> extra context for them
     description: Any = ""  # one line on the home page card
+    # n -> "23 companies" (a translated plural of the type); a plain form by default
+    counted: Callable | None = None
     nav_order: int = 100
     empty_text: Any = _l("Nothing found. Change the search or the filters, or add one.")
     extra: dict = field(default_factory=dict)
@@ -103,6 +105,13 @@ class RecordType:
 
     def has_kind(self, kind_key: str) -> bool:
         return any(s.kind.key == kind_key for s in self.fields)
+
+    def count_text(self, n: int) -> str:
+        if self.counted:
+            return self.counted(n)
+        from flask_babel import format_decimal
+
+        return f"{format_decimal(n)} {self.label_plural}"
 
     # ---- web
     def url(self, endpoint: str, **values) -> str:

@@ -49,6 +49,7 @@ def test_phone_quick_add_twice_and_duplicate_prompt(app, live_server, page_for, 
     page.fill("#quick-add input[name=name]", "北京字节跳动科技有限公司")
     page.press("#quick-add input[name=name]", "Enter")
     page.wait_for_selector("#dup-prompt")
+    expect(page.locator("#dup-title")).to_be_focused()  # read out by a screen reader
     page.click("#dup-prompt button[name=confirm_new]")
     page.wait_for_selector("#record-rows tr:has-text('北京字节跳动科技有限公司')")
     assert page.locator("#record-rows tr[id^=company-]").count() == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from crm.extensions import db
 from crm.models import User
@@ -31,7 +32,8 @@ def test_phone_sign_in_menu_and_sign_out(app, live_server, page_for, make_user):
     page.wait_for_selector("text=Welcome, Ada Admin")
     # On a phone the navigation sits behind the menu button.
     assert not page.is_visible("text=Sign out")
-    page.click("label.nav-burger")
+    page.click("button.nav-burger")
+    expect(page.locator("button.nav-burger")).to_have_attribute("aria-expanded", "true")
     assert page.is_visible("text=Sign out")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"page scrolls sideways on a phone ({width}px)"

@@ -22,7 +22,8 @@ def team_choices() -> list[SelectChoice]:
 class UserForm(FlaskForm):
     email = StringField(_l("Email"), validators=[
         DataRequired(_l("Enter an email address.")), Length(max=254),
-        Email(_l("Enter a valid email address, e.g. name@example.com."))])
+        Email(_l("Enter a valid email address, e.g. name@example.com."))],
+        render_kw={"type": "email", "autocomplete": "off"})
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")),
                                                 Length(max=80)])
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
@@ -30,7 +31,8 @@ class UserForm(FlaskForm):
     team_id = SelectField(_l("Team"), choices=[], validate_choice=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(
         min=MIN_PASSWORD_LENGTH, max=200, message=_l("Use %(min)d to %(max)d characters.",
-                                                      min=MIN_PASSWORD_LENGTH, max=200))])
+                                                      min=MIN_PASSWORD_LENGTH, max=200))],
+        render_kw={"autocomplete": "new-password"})
 
     def __init__(self, *args, user_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,18 +15,22 @@ FONT_SIZES = [SelectChoice("normal", _l("Normal")), SelectChoice("large", _l("La
 
 
 class SettingsForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=[SelectChoice(c, LANGUAGE_NAMES[c])
-                                                     for c in LANGUAGES])
+    # each language named in itself, marked with its own lang for screen readers
+    language = SelectField(_l("Language"), choices=[
+        SelectChoice(c, LANGUAGE_NAMES[c], render_kw={"lang": "zh-CN" if c == "zh_CN" else "en"})
+        for c in LANGUAGES])
     font_size = SelectField(_l("Font size"), choices=FONT_SIZES)
 
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[
-        DataRequired(_l("Enter your current password."))])
+        DataRequired(_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"})
     new = PasswordField(_l("New password"), validators=[
         DataRequired(_l("Enter a new password.")),
         Length(min=MIN_PASSWORD_LENGTH, max=200,
                message=_l("Use %(min)d to %(max)d characters.", min=MIN_PASSWORD_LENGTH,
-                          max=200))])
+                          max=200))], render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the new password"), validators=[
-        EqualTo("new", _l("The two new passwords differ. Type the same password twice."))])
+        EqualTo("new", _l("The two new passwords differ. Type the same password twice."))],
+        render_kw={"autocomplete": "new-password"})

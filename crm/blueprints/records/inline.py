@@ -23,9 +23,11 @@ def _spec(rtype):
 
 
 def render_field(rtype, record, spec, *, editing=False, form=None, status=200, message=None):
+    """The field alone; shown again (after a save or cancel), its edit button takes the
+    focus the editor had."""
     body = render_template("records/_field.html", rtype=rtype, record=record, spec=spec,
                            editing=editing, form=form or forms.for_record(rtype, record),
-                           message=message)
+                           message=message, focus=not editing)
     return fragment(body, status)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +19,18 @@ def list_context(rtype) -> dict:
     rows, next_after = lists.page(rtype, current_user, lq)
     more_url = rtype.url("rows", **lq.args(after=next_after)) if next_after else None
     columns = [s for s in rtype.specs() if s.list_column or s.key in lq.cols]
-    return {"rtype": rtype, "rows": rows, "lq": lq, "more_url": more_url, "columns": columns}
+    ctx = {"rtype": rtype, "rows": rows, "lq": lq, "more_url": more_url, "columns": columns}
+    if not lq.after:  # the first page says how many match (one capped count, always)
+        ctx["count_text"] = count_text(rtype, lists.count(rtype, current_user, lq))
+    return ctx
+
+
+def count_text(rtype, matched: int) -> str:
+    """"23 companies", or "10,000+ companies" past the count's cap."""
+    if matched > lists.COUNT_CAP:
+        return _("%(count)s+ %(what)s", count=format_decimal(lists.COUNT_CAP),
+                 what=rtype.label_plural)
+    return rtype.count_text(matched)
 
 
 def _ignored_filters(rtype) -> list[str]:

@@ -102,7 +102,7 @@ def _timeline_response(rtype, record, form, error, status):
         flash(error or _("Some fields need attention."), "error")
         return redirect(rtype.url("show", record_id=record.id))
     body = render_template("records/_timeline.html", rtype=rtype, record=record,
-                           note_form=form, note_error=error,
+                           note_form=form, note_error=error, focus_note=True,
                            entries=timeline.entries(record))
     return fragment(body, status)
 

@@ -8,6 +8,7 @@ in `custom`), the text shown, the import parse, the list filter.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -15,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from crm.validators import LENGTH_MESSAGE, PlainText
 
 REQUIRED_MESSAGE = _l("Fill in this field.")
+EMPTY = Markup('<span class="muted">—</span>')
 
 
 def required(spec) -> DataRequired:
@@ -32,7 +34,6 @@ class Kind:
     key = "text"
     label = _l("Text")
     custom = True  # offered for custom fields
-    macro = "plain"  # display macro in templates/macros/fields.html
     editor = "field"  # editor macro in templates/macros/fields.html
     default_length = 200
     filter_style = "contains"  # how a list filter on this kind compares (see filters.py)
@@ -108,6 +109,16 @@ class Kind:
     def audit_value(self, spec, value):
         """The value as written into an audit row (JSON)."""
         return None if self.is_empty(value) else self.to_json(value)
+
+    def html(self, spec, record, rtype) -> Markup:
+        """The value as shown on a record page or in a list cell (plain text by default)."""
+        value = self.get(spec, record)
+        if self.is_empty(value):
+            return EMPTY
+        return self.html_value(spec, value, rtype)
+
+    def html_value(self, spec, value, rtype) -> Markup:
+        return escape(self.text(spec, value))
 
     def audit_names(self, spec) -> dict:
         """Names this field's changes carry in audit rows -> their labels."""

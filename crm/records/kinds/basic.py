@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from flask import current_app
 from flask_babel import format_currency, format_date, format_decimal, get_timezone
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     DateField,
@@ -30,7 +31,7 @@ class Text(Kind):
 
 
 class LongText(Kind):
-    key, label, macro = "long_text", _l("Long text"), "long_text"
+    key, label = "long_text", _l("Long text")
     default_length = 5000
 
     def field(self, spec):
@@ -44,22 +45,30 @@ class LongText(Kind):
 
 
 class EmailKind(Kind):
-    key, label, macro = "email", _l("Email"), "email"
+    key, label = "email", _l("Email")
     default_length = 254
 
     def validators(self, spec) -> list:
         return super().validators(spec) + [Email()]
+
+    def html_value(self, spec, value, rtype) -> Markup:
+        return Markup('<a href="mailto:{0}">{0}</a>').format(value)
 
     def render_kw(self, spec) -> dict:
         return {**super().render_kw(spec), "type": "email", "autocomplete": "email"}
 
 
 class UrlKind(Kind):
-    key, label, macro = "url", _l("Web address"), "url"
+    key, label = "url", _l("Web address")
     default_length = 300
 
     def validators(self, spec) -> list:
         return super().validators(spec) + [Url()]
+
+    def html_value(self, spec, value, rtype) -> Markup:
+        href = value if value.startswith(("http://", "https://")) else "https://" + value
+        return Markup('<a href="{}" target="_blank" rel="noopener noreferrer nofollow">{}</a>'
+                      ).format(href, value)
 
     def render_kw(self, spec) -> dict:
         return {**super().render_kw(spec), "inputmode": "url"}
@@ -68,7 +77,7 @@ class UrlKind(Kind):
 class PhoneKind(Kind):
     """One phone number (custom fields); stored in E.164, shown in the national format."""
 
-    key, label, macro = "phone", _l("Phone number"), "phone"
+    key, label = "phone", _l("Phone number")
     default_length = 40
     filter_style = "equals"
 
@@ -89,9 +98,12 @@ class PhoneKind(Kind):
 
         return format_phone(value, phone_region()) if value else ""
 
+    def html_value(self, spec, value, rtype) -> Markup:
+        return Markup('<a href="tel:{}">{}</a>').format(value, self.text(spec, value))
+
 
 class Integer(Kind):
-    key, label, macro = "integer", _l("Whole number"), "number"
+    key, label = "integer", _l("Whole number")
     filter_style = "range"
 
     def field(self, spec):
@@ -141,7 +153,7 @@ class DecimalKind(Integer):
 class Money(DecimalKind):
     """An amount in the installation's currency (CRM_CURRENCY)."""
 
-    key, label, macro = "money", _l("Money"), "money"
+    key, label = "money", _l("Money")
     places = 2
 
     def text(self, spec, value) -> str:
@@ -159,7 +171,7 @@ def _places(places: int):
 
 
 class DateKind(Kind):
-    key, label, macro = "date", _l("Date"), "date"
+    key, label = "date", _l("Date")
     live_check = False
     filter_style = "range"
 
@@ -200,7 +212,7 @@ def _past_date(message):
 class DateTimeKind(DateKind):
     """A moment: typed in the installation's time zone, stored in UTC."""
 
-    key, label, macro = "datetime", _l("Date and time"), "datetime"
+    key, label = "datetime", _l("Date and time")
 
     def field(self, spec):
         checks = [required(spec)] if spec.required else [Optional()]
@@ -232,7 +244,7 @@ class DateTimeKind(DateKind):
 
 
 class Checkbox(Kind):
-    key, label, macro, editor = "checkbox", _l("Checkbox"), "checkbox", "checkbox"
+    key, label = "checkbox", _l("Checkbox")
     live_check = False
     filter_style = "equals"
 

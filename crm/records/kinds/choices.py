@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Optional, ValidationError
@@ -14,7 +15,7 @@ NONE = SelectChoice("", "—")
 
 
 class ChoiceKind(Kind):
-    key, label, macro = "choice", _l("Choice"), "choice"
+    key, label = "choice", _l("Choice")
     live_check = False
     filter_style = "equals"
 
@@ -40,6 +41,12 @@ class ChoiceKind(Kind):
     def text(self, spec, value) -> str:
         return "" if value in (None, "") else spec.choice_label(value)
 
+    def html_value(self, spec, value, rtype) -> Markup:
+        if spec.options.get("badge"):
+            return Markup('<span class="badge {}-{}">{}</span>').format(
+                spec.key, value, self.text(spec, value))
+        return super().html_value(spec, value, rtype)
+
     def search_terms(self, spec, value) -> list[str]:
         return []
 
@@ -61,7 +68,7 @@ class ChoiceKind(Kind):
 class MultiChoiceKind(ChoiceKind):
     """Several choices, shown as checkboxes (easier on a phone than a multi-select)."""
 
-    key, label, macro, editor = "multi_choice", _l("Multiple choice"), "multi_choice", "checks"
+    key, label, editor = "multi_choice", _l("Multiple choice"), "checks"
     filter_style = "has"
 
     def field(self, spec):

@@ -11,6 +11,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import Form, FormField, SelectField, StringField
 from wtforms.fields import FieldList
@@ -59,7 +60,7 @@ class PhoneEntry(Form):
 class PhonesKind(Kind):
     """The record's phones: the main one (quick add shows only it) and up to five more."""
 
-    key, label, macro, editor = "phones", _l("Phones"), "phones", "phones"
+    key, label, editor = "phones", _l("Phones"), "phones"
     custom = False
     relation = True
 
@@ -114,6 +115,13 @@ class PhonesKind(Kind):
 
         return ", ".join(format_phone(e164, phone_region()) for _k, e164 in value or ())
 
+    def html_value(self, spec, value, rtype) -> Markup:
+        """The main phone as a call link (the record page lists the others)."""
+        from crm.services.phones import format_phone
+
+        e164 = value[0][1]
+        return Markup('<a href="tel:{}">{}</a>').format(e164, format_phone(e164, phone_region()))
+
     def audit_value(self, spec, value):
         return [e164 for _kind, e164 in value or ()] or None
 
@@ -157,7 +165,7 @@ def _distinct(phones) -> list[tuple[str, str]]:
 
 
 class TagsKind(Kind):
-    key, label, macro = "tags", _l("Tags"), "tags"
+    key, label = "tags", _l("Tags")
     custom = False
     relation = True
     filter_style = "tag"
@@ -183,6 +191,16 @@ class TagsKind(Kind):
 
     def text(self, spec, value) -> str:
         return ", ".join(value or ())
+
+    def html_value(self, spec, value, rtype) -> Markup:
+        """Each tag a badge that opens the list of records with that tag."""
+        from urllib.parse import quote
+
+        from crm.records.fields import _request_cache
+
+        base = _request_cache("list_url", rtype.key, lambda: rtype.url("index")) + "?tag="
+        return Markup(" ").join(Markup('<a class="badge" href="{}">{}</a>').format(
+            base + quote(name), name) for name in value)
 
     def audit_value(self, spec, value):
         return list(value) or None
@@ -243,7 +261,7 @@ def _insert_ignore(table):
 class RegionKind(Kind):
     """Province and city, chosen together (the city list follows the province)."""
 
-    key, label, macro, editor = "region", _l("Province / city"), "region", "region"
+    key, label, editor = "region", _l("Province / city"), "region"
     custom = False
     filter_style = "region"
 

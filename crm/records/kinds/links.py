@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import Length, ValidationError
@@ -19,7 +20,7 @@ class LinkKind(Kind):
     scope. Options: `target` (record type key), `column` (the id column, e.g. company_id),
     `relation` (the relationship attribute, e.g. company)."""
 
-    key, label, macro = "link", _l("Link to a record"), "link"
+    key, label = "link", _l("Link to a record")
     custom = False
     filter_style = "none"
 
@@ -66,6 +67,18 @@ class LinkKind(Kind):
         from sqlalchemy.orm import joinedload
 
         return joinedload(getattr(model, spec.options["relation"]))
+
+    def html(self, spec, record, rtype) -> Markup:
+        """The linked record as a link, when the viewer may see it."""
+        from crm.records.kinds.base import EMPTY
+        from crm.templating import record_url
+
+        target = self.visible_target(spec, record)
+        if target is not None:
+            return Markup('<a href="{}">{}</a>').format(
+                record_url(spec.options["target"], target.id), target.name)
+        empty = spec.options.get("empty_text")
+        return Markup('<span class="muted">{}</span>').format(empty) if empty else EMPTY
 
     def visible_target(self, spec, record):
         """The linked record if the viewer may see it (in scope, not in the trash)."""
@@ -117,9 +130,17 @@ def _resolve(spec):
 class OwnerKind(Kind):
     """The user who owns the record (shown by name; a filter of the list)."""
 
-    key, label, macro = "owner", _l("Owner"), "owner"
+    key, label = "owner", _l("Owner")
     custom = False
     filter_style = "owner"
+
+    def html(self, spec, record, rtype) -> Markup:
+        from markupsafe import escape
+
+        from crm.records.kinds.base import EMPTY
+
+        relation = getattr(record, spec.key, None)  # the loaded user or team
+        return escape(relation.name) if relation is not None else EMPTY
 
     def text(self, spec, value) -> str:
         return "" if value is None else self.names(spec, [value]).get(value, f"#{value}")
@@ -136,7 +157,7 @@ class OwnerKind(Kind):
 
 
 class TeamKind(OwnerKind):
-    key, label, macro = "team", _l("Team"), "plain"
+    key, label = "team", _l("Team")
     filter_style = "team"
 
     def names(self, spec, ids) -> dict:

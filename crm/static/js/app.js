@@ -11,15 +11,50 @@
     evt.detail.headers["X-CSRFToken"] = csrfToken();
   });
 
+  // One live region (#toasts) announces every message. Errors are role="alert" and stay
+  // until dismissed; the others fade after six seconds.
   function showToast(message, category) {
     var box = document.getElementById("toasts");
     if (!box) { return; }
     var el = document.createElement("div");
     el.className = "toast toast-" + (category || "success");
-    el.setAttribute("role", "status");
-    el.textContent = message;  // never innerHTML: messages may echo user input
+    var text = document.createElement("span");
+    text.textContent = message;  // never innerHTML: messages may echo user input
+    el.appendChild(text);
+    if (category === "error") {
+      el.setAttribute("role", "alert");
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "toast-close";
+      close.setAttribute("aria-label", box.getAttribute("data-dismiss") || "Dismiss");
+      close.textContent = "×";
+      close.addEventListener("click", function () { el.remove(); });
+      el.appendChild(close);
+    } else {
+      setTimeout(function () { el.remove(); }, 6000);
+    }
     box.appendChild(el);
-    setTimeout(function () { el.remove(); }, 6000);
+  }
+
+  // ---- The phone menu: a real button; Enter or Space opens it, Escape closes it and puts
+  // the focus back on the button.
+  var menuButton = document.getElementById("nav-toggle");
+
+  function setMenu(open) {
+    if (!menuButton) { return; }
+    menuButton.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  if (menuButton) {
+    menuButton.addEventListener("click", function () {  // a disclosure: focus stays here
+      setMenu(menuButton.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (evt) {
+      if (evt.key === "Escape" && menuButton.getAttribute("aria-expanded") === "true") {
+        setMenu(false);
+        menuButton.focus();
+      }
+    });
   }
 
   document.body.addEventListener("toast", function (evt) {
@@ -30,23 +65,97 @@
     });
   });
 
-  // A swapped form keeps the cursor where its template says (autofocus), e.g. on the name
-  // of the quick-add row for the next entry, whatever field Enter was pressed in. htmx first
-  // puts focus back on the element with the id that had it, then fires afterSwap in the same
-  // task, so handling afterSwap (not afterSettle, 20 ms later) leaves no moment with the
-  // cursor in the wrong field.
-  document.body.addEventListener("htmx:afterSwap", function (evt) {
-    var target = evt.detail && evt.detail.elt;
-    if (!target || !target.isConnected) { return; }
-    var form = target.matches("form") ? target : null;
-    var auto = form ? form.querySelector("[autofocus]") : null;
-    if (auto && document.activeElement !== auto) { auto.focus(); }
+  // ---- Focus after every swap (WCAG 2.4.3): nothing drops the focus to the page body.
+  // In order: an element the answer marks [data-focus] (the duplicate prompt's heading, a
+  // field's edit button after a save, the note box after a note); the first field marked
+  // invalid (after a 422); the [autofocus] field (the quick-add name for the next entry);
+  // the first new row after "load more" pressed from the keyboard; else, when the focus was
+  // inside what was replaced, the same element again or the first control there. Handled on
+  // afterSwap; htmx settles right after (defaultSettleDelay 0 in base.html), so the new
+  // content works before the next keystroke. A form answered with errors carries no
+  // [autofocus] (htmx would move the cursor there while settling).
+  var before = null;
+
+  document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    var target = evt.detail.target, active = document.activeElement;
+    var inside = target && active && active !== document.body && target.contains(active);
+    before = {id: inside ? active.id : null, inside: inside,
+      moreRow: inside && target.classList.contains("load-more") ? target.previousElementSibling
+        : null};
   });
 
-  // Server-rendered flashes fade out like toasts.
-  document.querySelectorAll("#toasts .toast").forEach(function (el) {
-    setTimeout(function () { el.remove(); }, 6000);
+  function swappedRoot(evt) {
+    var target = evt.detail.target, elt = evt.detail.elt;
+    if (target && target.isConnected) { return target; }
+    if (target && target.id && document.getElementById(target.id)) {
+      return document.getElementById(target.id);
+    }
+    return elt && elt.isConnected ? elt : null;
+  }
+
+  var CONTROLS = "a[href], button:not([disabled]), input:not([type=hidden]), select, textarea";
+
+  function focusOn(el) {
+    if (el && document.activeElement !== el) { el.focus(); }
+    return !!el;
+  }
+
+  document.body.addEventListener("htmx:afterSwap", function (evt) {
+    var marked = document.querySelector("[data-focus]");
+    if (marked) { marked.removeAttribute("data-focus"); focusOn(marked); return; }
+    var root = swappedRoot(evt), was = before || {};
+    before = null;
+    if (root && focusOn(root.querySelector("[aria-invalid=true]"))) { return; }
+    if (root && focusOn(root.querySelector("[autofocus]"))) { return; }
+    if (was.moreRow && was.moreRow.nextElementSibling) {
+      focusOn(was.moreRow.nextElementSibling.querySelector(CONTROLS));
+      return;
+    }
+    if (was.inside && document.activeElement === document.body) {
+      focusOn((was.id && document.getElementById(was.id)) ||
+              (root && root.querySelector(CONTROLS)));
+    }
   });
+
+  // An error slot answered by an inline check marks its field (aria-invalid) as the full
+  // form does. On afterSettle: until then htmx keeps the old slot's classes on the new one.
+  document.body.addEventListener("htmx:afterSettle", function (evt) {
+    var slot = swappedRoot(evt);
+    if (!slot || !slot.classList.contains("error") || !slot.id) { return; }
+    var field = document.querySelector("[aria-describedby~='" + slot.id + "']");
+    if (!field) { return; }
+    var bad = !slot.classList.contains("ok") && slot.textContent.trim() !== "" &&
+      !slot.querySelector(".already-on-file:only-child");
+    if (bad) { field.setAttribute("aria-invalid", "true"); } else {
+      field.removeAttribute("aria-invalid");
+    }
+  });
+
+  // The list says it is loading (aria-busy) while a search or filter runs.
+  document.body.addEventListener("htmx:beforeRequest", function (evt) {
+    var target = evt.detail.target;
+    if (target && target.id === "record-table") { target.setAttribute("aria-busy", "true"); }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (evt) {
+    var target = document.getElementById("record-table");
+    if (target) { target.removeAttribute("aria-busy"); }
+  });
+
+  // A page answered with 422 or the duplicate prompt: the cursor goes to the first field to
+  // fix, or to the prompt's heading so that it is read out.
+  focusOn(document.querySelector("main [data-focus]") ||
+          document.querySelector("main [aria-invalid=true]"));
+
+  // Messages flashed before a redirect: into the live region once the page is there, so a
+  // screen reader reads them (text present at load is not announced).
+  var flashed = document.getElementById("flashed");
+  if (flashed) {
+    setTimeout(function () {
+      Array.prototype.forEach.call(flashed.content.querySelectorAll("p"), function (p) {
+        showToast(p.textContent, p.getAttribute("data-category"));
+      });
+    }, 100);
+  }
 
   function text(name) {
     var box = document.getElementById("client-text");
@@ -141,6 +250,8 @@
           }
           writeQueue(rest);
           if (here && (resp.ok || resp.status === 422)) {
+            // sent in the background: the user's cursor stays where it is
+            html = html.replace(/ data-focus(="")?/g, "");
             window.htmx.swap("#timeline", html, {swapStyle: "outerHTML"});
           }
           return resp.ok;
