@@ -22,10 +22,12 @@ ROLE_LABELS = {
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({
         "customers.view", "customers.edit", "customers.export", "customers.delete",
-        "admin.users", "admin.system", "admin.fields", "audit.view",
+        "admin.users", "admin.system", "admin.fields", "audit.view", "reports.view",
+        "customers.assign",
     }),
     "manager": frozenset({
         "customers.view", "customers.edit", "customers.export", "customers.delete",
+        "reports.view", "customers.assign",
     }),
     "rep": frozenset({"customers.view", "customers.edit"}),
     "service": frozenset({"customers.view", "customers.edit"}),

@@ -12,6 +12,7 @@ from jinja2 import StrictUndefined
 from crm.config import LANGUAGES, ROLES
 from crm.i18n import LANGUAGE_NAMES, ui_language
 from crm.permissions import has_permission
+from crm.records.kinds.base import EMPTY
 from crm.records.kinds.composite import PHONE_LABELS
 from crm.services import regions
 
@@ -86,6 +87,6 @@ def register(app: Flask) -> None:
                                  record_types=record_types, row_labels=row_labels,
                                  field_texts=field_texts,
                                  PROVINCES=regions.PROVINCES, CITIES_OF=regions.cities_of,
-                                 PHONE_LABELS=PHONE_LABELS)
+                                 PHONE_LABELS=PHONE_LABELS, EMPTY_HTML=EMPTY)
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["phone"] = phone_filter

@@ -30,7 +30,7 @@ RESERVED = frozenset({
     "q", "sort", "after", "trash", "cols", "owner", "team", "tag", "province", "city",
     "version", "quick", "confirm_new", "csrf_token", "client_key", "phone", "phone_kind",
     "phones", "name", "id", "record", "custom", "field", "exclude", "edit", "history",
-    "before", "created_after", "created_before", "contact_after", "contact_before",
+    "before", "created_after", "created_before", "contact_after", "contact_before", "quiet",
 })
 INDEXED_STYLES = frozenset({"equals", "range"})
 

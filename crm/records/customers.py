@@ -37,7 +37,8 @@ def _first(name_label, *, person: bool) -> tuple[FieldSpec, ...]:
                   inline=False, search=True, completeness=True,
                   options={"required_message": _l("Enter a name.")}),
         FieldSpec("phone", _l("Phone"), kinds.PHONES, quick=True, inline=False, search=True,
-                  completeness=True, list_column=True, options={"main_column": "phone"}),
+                  completeness=True, list_column=True,
+                  options={"main_column": "phone", "card": "call"}),
         FieldSpec("email", _l("Email"), kinds.EMAIL, max_length=254, quick=person,
                   search=True, completeness=True),
     )
@@ -47,7 +48,7 @@ def _classification() -> tuple[FieldSpec, ...]:
     return (
         FieldSpec("status", _l("Status"), kinds.CHOICE, required=True, default="potential",
                   choices=STATUSES, filter=True, list_column=True, section="classification",
-                  options={"badge": True}),
+                  options={"badge": True, "card": "meta"}),
         FieldSpec("tier", _l("Tier"), kinds.CHOICE, choices=TIERS, filter=True,
                   list_column=True, completeness=True, section="classification",
                   options={"badge": True}),
@@ -72,9 +73,10 @@ def _last() -> tuple[FieldSpec, ...]:
         FieldSpec("team", _l("Team"), kinds.TEAM, filter=True,
                   options={"column": "team_id"}, **SYSTEM),
         FieldSpec("last_contact_at", _l("Last contact"), kinds.MOMENT, filter=True,
-                  list_column=True, options={"filter_arg": "contact"}, **SYSTEM),
+                  list_column=True,
+                  options={"filter_arg": "contact", "quiet": True, "card": "meta"}, **SYSTEM),
         FieldSpec("created_at", _l("Created"), kinds.MOMENT, filter=True,
-                  options={"filter_arg": "created"}, **SYSTEM),
+                  options={"filter_arg": "created", "this_week": True}, **SYSTEM),
     )
 
 

@@ -8,10 +8,20 @@ filterable custom field is built on (`value_sql`), so the filter uses the index.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import Float, Numeric, String, cast, exists, func, literal_column, select
+from sqlalchemy import (
+    Float,
+    Numeric,
+    String,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
 from crm.extensions import db
 
@@ -71,6 +81,10 @@ class ListFilter:
 
     def condition(self, model, value):
         return value_sql(self.spec, model).contains(value, autoescape=True)
+
+    def presets(self) -> list[tuple[str, dict]]:
+        """(label, query args) of the one-tap filters this filter offers above the list."""
+        return []
 
 
 class Equals(ListFilter):
@@ -152,6 +166,15 @@ class DayRange(NumberRange):
         return {name: (v.isoformat() if v else None)
                 for name, v in zip(self.arg_names, value, strict=True)}
 
+    def presets(self) -> list[tuple[str, dict]]:
+        if not self.spec.options.get("this_week"):
+            return []
+        from flask_babel import gettext as _
+
+        today = date.today()
+        monday = today - timedelta(days=today.weekday())
+        return [(_("Created this week"), self.to_args((monday, None)))]
+
     def condition(self, model, value):
         start, end = value
         low = datetime.combine(start, time.min, tzinfo=UTC) if start else None
@@ -162,6 +185,37 @@ class DayRange(NumberRange):
             if self.spec.kind.key == "date":
                 low = start.isoformat() if start else None
         return NumberRange.condition(self, model, (low, high))
+
+
+class Quiet(ListFilter):
+    """Not contacted for N days (never contacted included), or never contacted at all."""
+
+    widget = "quiet"
+    DAYS = ("7", "30", "90")
+
+    def __init__(self, spec, arg: str | None = None):
+        super().__init__(spec, "quiet")
+
+    def options(self) -> list[tuple[str, str]]:
+        from flask_babel import gettext as _
+
+        return [*((d, _("Not contacted for %(n)s days", n=d)) for d in self.DAYS),
+                ("never", _("Never contacted"))]
+
+    def parse(self, args):
+        raw = args.get(self.arg) or ""
+        return raw if raw in (*self.DAYS, "never") else None
+
+    def condition(self, model, value):
+        from crm.database import utcnow
+
+        column = getattr(model, self.spec.column)
+        if value == "never":
+            return column.is_(None)
+        return or_(column.is_(None), column < utcnow() - timedelta(days=int(value)))
+
+    def presets(self) -> list[tuple[str, dict]]:
+        return [(label, {self.arg: value}) for value, label in self.options()]
 
 
 class Region(ListFilter):

@@ -44,8 +44,10 @@ def _record_states(page, live_server, rtype, record_id: int, found: list) -> Non
     base = f"{live_server}/{rtype.plural}"
     page.goto(base)
     _audit(page, f"{rtype.key} list", found)
-    page.click("details.more-filters > summary")
+    page.click("details.filter-sheet > summary")
     _audit(page, f"{rtype.key} filters open", found)
+    page.keyboard.press("Escape")  # closes the sheet
+    expect(page.locator("details.filter-sheet[open]")).to_have_count(0)
     page.click("#quick-add-open")
     page.wait_for_selector("#quick-add [autofocus]")
     if page.locator("#quick-add input[name=phone]").count():

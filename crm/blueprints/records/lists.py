@@ -22,7 +22,19 @@ def list_context(rtype) -> dict:
     ctx = {"rtype": rtype, "rows": rows, "lq": lq, "more_url": more_url, "columns": columns}
     if not lq.after:  # the first page says how many match (one capped count, always)
         ctx["count_text"] = count_text(rtype, lists.count(rtype, current_user, lq))
+        ctx["views"] = saved_views.views_for(current_user.id, rtype)
     return ctx
+
+
+def presets(rtype, lq) -> list[tuple[str, str, bool]]:
+    """(label, URL, showing now) of the one-tap filters above the list."""
+    current = lq.args(after=None, sort=None)
+    found = []
+    for flt in lq.filters:
+        for label, args in flt.presets():
+            args = {k: v for k, v in args.items() if v is not None}
+            found.append((label, rtype.url("index", **args), current == args))
+    return found
 
 
 def count_text(rtype, matched: int) -> str:
@@ -42,9 +54,9 @@ def _ignored_filters(rtype) -> list[str]:
 
 def index(rtype):
     """The list page: search, filters, saved views, quick add and the first page of rows."""
+    ctx = list_context(rtype)
     return render_template(
-        "records/index.html", **list_context(rtype),
-        views=saved_views.views_for(current_user.id, rtype),
+        "records/index.html", **ctx, presets=presets(rtype, ctx["lq"]),
         owners=lists.owner_choices(current_user), teams=lists.team_choices(current_user),
         optional_columns=[s for s in rtype.specs() if s.custom and not s.list_column],
         ignored=_ignored_filters(rtype))

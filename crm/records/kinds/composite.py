@@ -26,6 +26,11 @@ from crm.validators import LENGTH_MESSAGE, City, Phone, PlainText, Province, pho
 
 PHONE_LABELS = {"mobile": _l("Mobile"), "work": _l("Work"),
                 "home": _lp("phone type", "Home"), "fax": _l("Fax")}
+PHONE_ICON = Markup(  # the phone icon of templates/macros/icons.html
+    '<svg class="icon" viewBox="0 0 24 24" width="1em" height="1em" aria-hidden="true" '
+    'focusable="false"><path fill="currentColor" d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2'
+    'a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 '
+    '1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/></svg>')
 MAX_TAGS = 20
 TAG_LENGTH = 40
 MAX_EXTRA_PHONES = 5
@@ -120,7 +125,8 @@ class PhonesKind(Kind):
         from crm.services.phones import format_phone
 
         e164 = value[0][1]
-        return Markup('<a href="tel:{}">{}</a>').format(e164, format_phone(e164, phone_region()))
+        return Markup('<a class="call" href="tel:{}">{}<span class="num">{}</span></a>').format(
+            e164, PHONE_ICON, format_phone(e164, phone_region()))
 
     def audit_value(self, spec, value):
         return [e164 for _kind, e164 in value or ()] or None

@@ -175,9 +175,10 @@ class MomentKind(DateTimeKind):
     custom = False
 
     def filters(self, spec) -> list:
-        from crm.records.filters import DayRange
+        from crm.records.filters import DayRange, Quiet
 
-        return [DayRange(spec, spec.options["filter_arg"])]
+        found = [DayRange(spec, spec.options["filter_arg"])]
+        return found + ([Quiet(spec)] if spec.options.get("quiet") else [])
 
 
 LINK = LinkKind()

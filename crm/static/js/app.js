@@ -57,6 +57,23 @@
     });
   }
 
+  // ---- The filter sheet of a list: closed by its × button, by Escape, and once the results
+  // are asked for; the focus goes back to the filter button.
+  function closeSheet(sheet) {
+    if (!sheet || !sheet.open) { return; }
+    sheet.open = false;
+    var summary = sheet.querySelector("summary");
+    if (summary) { summary.focus(); }
+  }
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest(".sheet-close, .sheet-done");
+    if (button) { closeSheet(button.closest("details")); }
+  });
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key === "Escape") { closeSheet(document.querySelector("details.filter-sheet[open]")); }
+  });
+
   document.body.addEventListener("toast", function (evt) {
     var items = evt.detail && evt.detail.value ? evt.detail.value : evt.detail;
     if (!Array.isArray(items)) { items = [items]; }
@@ -100,7 +117,57 @@
     return !!el;
   }
 
+  // ---- Quick add on a slow connection: what is typed while a save is under way is kept.
+  // After a save the new, empty row gets what was typed past the saved values (the start
+  // of the next entry); after a refusal the row shows the latest typing, not the echo.
+  var typing = null;
+
+  function fieldValues(form) {
+    var values = {};
+    form.querySelectorAll("input[name]:not([type=hidden]), textarea[name]").forEach(
+      function (input) { values[input.name] = input.value; });
+    return values;
+  }
+
+  document.body.addEventListener("htmx:beforeRequest", function (evt) {
+    var form = evt.detail.elt;
+    if (form && form.id === "quick-add" && form.matches("form")) {
+      form.setAttribute("data-sent", JSON.stringify(fieldValues(form)));
+      form.setAttribute("aria-busy", "true");
+    }
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    var form = evt.detail.target;
+    typing = null;
+    if (!form || form.id !== "quick-add" || !form.getAttribute("data-sent")) { return; }
+    var sent = JSON.parse(form.getAttribute("data-sent")), now = fieldValues(form);
+    var active = document.activeElement, saved = evt.detail.xhr.status === 201, kept = {};
+    Object.keys(now).forEach(function (name) {
+      var was = sent[name] || "", is = now[name];
+      if (is === was) { return; }
+      kept[name] = !saved ? is : (is.indexOf(was) === 0 ? is.slice(was.length) : is).replace(/^\s+/, "");
+    });
+    typing = {values: kept, focus: active && form.contains(active) ? active.name : null};
+  });
+
+  function restoreTyping() {
+    var form = document.getElementById("quick-add"), kept = typing;
+    typing = null;
+    if (!form || !kept) { return false; }
+    Object.keys(kept.values).forEach(function (name) {
+      var input = form.querySelector("[name='" + name + "']");
+      if (input) { input.value = kept.values[name]; }
+    });
+    var field = kept.focus && form.querySelector("[name='" + kept.focus + "']");
+    if (!field || Object.keys(kept.values).length === 0) { return false; }
+    field.focus();
+    field.setSelectionRange(field.value.length, field.value.length);
+    return true;
+  }
+
   document.body.addEventListener("htmx:afterSwap", function (evt) {
+    if (restoreTyping()) { return; }
     var marked = document.querySelector("[data-focus]");
     if (marked) { marked.removeAttribute("data-focus"); focusOn(marked); return; }
     var root = swappedRoot(evt), was = before || {};
