@@ -12,7 +12,7 @@ from flask_babel import lazy_pgettext as _lp
 from flask_babel import ngettext
 
 from crm.models import Company, Contact
-from crm.records import kinds, registry
+from crm.records import common_fields, kinds, registry
 from crm.records.fields import Choice, FieldSpec
 from crm.records.types import Permissions, RecordType, Sort
 from crm.services import customers
@@ -68,15 +68,12 @@ def _last() -> tuple[FieldSpec, ...]:
         FieldSpec("special_requests", _l("Special requests"), kinds.LONG_TEXT,
                   max_length=1000, section="more", options={"pinned": True},
                   hint=_l("Shown pinned on top of the customer page.")),
-        FieldSpec("owner", _l("Owner"), kinds.OWNER, filter=True, list_column=True,
-                  options={"column": "owner_id"}, **SYSTEM),
-        FieldSpec("team", _l("Team"), kinds.TEAM, filter=True,
-                  options={"column": "team_id"}, **SYSTEM),
+        common_fields.OWNER,
+        common_fields.TEAM,
         FieldSpec("last_contact_at", _l("Last contact"), kinds.MOMENT, filter=True,
                   list_column=True,
                   options={"filter_arg": "contact", "quiet": True, "card": "meta"}, **SYSTEM),
-        FieldSpec("created_at", _l("Created"), kinds.MOMENT, filter=True,
-                  options={"filter_arg": "created", "this_week": True}, **SYSTEM),
+        common_fields.CREATED,
     )
 
 
@@ -134,6 +131,7 @@ CONTACT = registry.register(RecordType(
     permissions=PERMISSIONS, sorts=_sorts(_l("Name")),
     duplicates=customers.contact_duplicates, identity=("email_norm", "phone"),
     on_file=customers.contact_on_file, derive=customers.derive_contact, nav_order=20,
+    subtitle=customers.contact_subtitle,
     description=_l("Contacts at companies and individual customers."),
     counted=lambda n: ngettext("%(num)d person", "%(num)d people", n),
     empty_text=_l("No customers found. Change the search or the filters, or add one."),

@@ -43,8 +43,9 @@ class RecordForm(FlaskForm):
 def form_class(rtype) -> type[RecordForm]:
     """The form class of a type with its current custom fields."""
     specs = rtype.form_specs()
-    signature = (rtype.key, tuple((s.key, s.kind.key, s.required, s.options.get("definition_id"),
-                                   tuple(s.choices), str(s.label)) for s in specs if s.custom))
+    signature = (rtype.key, tuple(s.key for s in specs),
+                 tuple((s.key, s.kind.key, s.required, s.options.get("definition_id"),
+                        tuple(s.choices), str(s.label)) for s in specs if s.custom))
     cls = _CLASSES.get(signature)
     if cls is None:
         attrs = {"specs": specs}

@@ -8,6 +8,8 @@ or rolls back on an exception. Nothing is written before the checks pass.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,6 +17,7 @@ from crm.database import utcnow
 from crm.extensions import db
 from crm.models import Record
 from crm.records import completeness, registry
+from crm.records.types import allowed
 from crm.services import audit
 from crm.services.normalize import search_blob
 from crm.services.records import VersionConflict, check_version
@@ -47,11 +50,12 @@ def new_record(rtype, user):
     return record
 
 
-def apply(rtype, record, values: dict, *, new: bool) -> None:
-    """Set the fields named in `values` (unknown keys are ignored: mass-assignment guard).
-    A change to the children (phones, tags) is written to the audit row of the record."""
+def apply(rtype, record, values: dict, *, new: bool, user=None) -> None:
+    """Set the fields named in `values` (unknown keys, and fields the user may not change,
+    are ignored: mass-assignment guard). A change to the children (phones, tags) is written
+    to the audit row of the record."""
     for spec in rtype.specs():
-        if spec.key not in values:
+        if spec.key not in values or not allowed(spec, user):
             continue
         if getattr(spec.kind, "relation", False):
             old = [] if new else spec.get(record)
@@ -97,13 +101,14 @@ def create(rtype, values: dict, *, user, confirmed: bool = False):
     back with its owner and links loaded, ready to be shown without a reload."""
     record = new_record(rtype, user)
     with db.session.no_autoflush:
-        apply(rtype, record, values, new=True)
+        apply(rtype, record, values, new=True, user=user)
         refresh(rtype, record)
         if not confirmed:
             _check_duplicates(rtype, record, user)
     db.session.add(record)
     db.session.flush()
-    set_committed_value(record, "owner", _real(user))
+    if record.owner_id == user.id:  # else the owner chosen on the form is loaded already
+        set_committed_value(record, "owner", _real(user))
     return record
 
 
@@ -114,7 +119,7 @@ def update(record, version, values: dict, *, user, confirmed: bool = False):
     rtype = type_of(record)
     before = _identity(rtype, record)
     with db.session.no_autoflush:
-        apply(rtype, record, values, new=False)
+        apply(rtype, record, values, new=False, user=user)
         refresh(rtype, record)
         if not confirmed and _identity(rtype, record) != before:
             _check_duplicates(rtype, record, user, exclude_id=record.id)
@@ -130,9 +135,22 @@ def update_field(record, version, key: str, value, *, user) -> None:
     if spec is None or not spec.inline:
         raise KeyError(key)
     with db.session.no_autoflush:
-        apply(rtype, record, {key: value}, new=False)
+        apply(rtype, record, {key: value}, new=False, user=user)
         refresh(rtype, record)
     db.session.flush()
+
+
+TRASH_OWN_WITHIN = timedelta(hours=24)
+
+
+def may_trash(rtype, record, user) -> bool:
+    """Roles with the delete permission trash any record they see; anyone may trash (and
+    take back) a record they created in the last 24 hours (a mistake, a double entry)."""
+    from crm.permissions import has_permission
+
+    if has_permission(user, rtype.permissions.delete):
+        return True
+    return record.created_by == user.id and record.created_at > utcnow() - TRASH_OWN_WITHIN
 
 
 def trash(record, version=None) -> None:

@@ -19,6 +19,19 @@ from flask_babel import lazy_gettext as _l
 from crm.records.fields import FieldSpec
 
 
+def allowed(spec, user=None) -> bool:
+    """Whether the user (the signed-in one by default) may change this field: a field with
+    a `permission` option is changed only by roles holding it."""
+    permission = spec.options.get("permission")
+    if not permission:
+        return True
+    from flask_login import current_user
+
+    from crm.permissions import has_permission
+
+    return has_permission(user if user is not None else current_user, permission)
+
+
 @dataclass(frozen=True)
 class Sort:
     """A list order besides newest/oldest: `column` of the model, then id."""
@@ -59,6 +72,7 @@ class RecordType:
     name_match: Callable | None = None  # (name) -> SQL condition finding a record by name
     show_sections: tuple[str, ...] = ()  # templates included on the record page
     show_context: Callable | None = None  # (record, user) -> extra context for them
+    subtitle: Callable | None = None  # (record, user) -> the line under the record's name
     description: Any = ""  # one line on the home page card
     # n -> "23 companies" (a translated plural of the type); a plain form by default
     counted: Callable | None = None
@@ -77,7 +91,8 @@ class RecordType:
         return next((s for s in self.specs() if s.key == key), None)
 
     def form_specs(self) -> tuple[FieldSpec, ...]:
-        return tuple(s for s in self.specs() if s.form)
+        """The fields on this user's form (some only for roles that may change them)."""
+        return tuple(s for s in self.specs() if s.form and allowed(s))
 
     def quick_specs(self) -> tuple[FieldSpec, ...]:
         """The quick-add row: the type's quick fields and every required custom field (it
@@ -85,7 +100,7 @@ class RecordType:
         return tuple(s for s in self.specs() if s.quick or (s.custom and s.required))
 
     def inline_specs(self) -> tuple[FieldSpec, ...]:
-        return tuple(s for s in self.specs() if s.inline and s.form)
+        return tuple(s for s in self.specs() if s.inline and s.form and allowed(s))
 
     def completeness_specs(self) -> tuple[FieldSpec, ...]:
         return tuple(s for s in self.fields if s.completeness)

@@ -51,6 +51,21 @@ def company_people(record: Company, user) -> dict:
     return {"people": list(db.session.scalars(stmt))}
 
 
+def contact_subtitle(record: Contact, user) -> str | None:
+    """"Purchasing manager at Acme": the job title and the company, as far as the user may
+    see the company."""
+    from flask_babel import gettext as _
+
+    from crm.services.scope import can_see
+
+    company = record.company
+    if company is not None and (company.deleted_at is not None or not can_see(company, user)):
+        company = None
+    if record.job_title and company:
+        return _("%(title)s at %(company)s", title=record.job_title, company=company.name)
+    return record.job_title or (company.name if company else None)
+
+
 def contact_skips(record: Contact) -> tuple[str, ...]:
     """A company's employee is complete without gender and birthday (B2B: rarely known)."""
     return ("gender", "birthday") if record.company_id else ()

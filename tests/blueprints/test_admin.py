@@ -540,3 +540,20 @@ def test_admin_setting_their_own_password_stays_signed_in_here_only(app, client,
     fresh = app.test_client()
     assert fresh.post("/login", data={"email": "boss@test.qiao",
                                       "password": "new-admin-pw-1"}).status_code == 302
+
+
+def test_new_user_form_defaults_to_sales_rep_and_can_make_up_the_password(app, client, admin):
+    form = client.get("/admin/users/new").get_data(as_text=True)
+    assert '<option selected value="rep">' in form or '<option value="rep" selected>' in form
+    response = client.post("/admin/users", data=_new_user_form(password="", generate="y"))
+    assert response.status_code == 200
+    password = re.search(r'id="first-password">([^<]+)<', response.get_data(as_text=True))
+    assert password and len(password.group(1)) >= 12
+    assert response.headers["Cache-Control"] == "no-store"
+    fresh = app.test_client()
+    signed_in = fresh.post("/login", data={"email": "new.person@test.qiao",
+                                            "password": password.group(1)})
+    assert signed_in.status_code == 302
+    refused = client.post("/admin/users", data=_new_user_form(email="other@test.qiao",
+                                                                password=""))
+    assert refused.status_code == 422 and b"let the CRM make one up" in refused.data

@@ -273,9 +273,23 @@ def test_delete_and_restore(app, client, hx, login_as):
     assert fetch(app, Company, company).deleted_at is None
 
 
-def test_rep_cannot_delete(app, client, login_as):
+def test_rep_cannot_delete_a_customer_created_before_today(app, client, login_as):
+    """A rep trashes only what they created in the last 24 hours (tests/records covers it
+    for every record type); an older customer stays."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from crm.database import utcnow
+    from crm.extensions import db
+
     rep = login_as("rep")
     company = make_company(app, rep, "Acme")
+    with app.app_context():
+        db.session.execute(update(Company).where(Company.id == company)
+                           .values(created_at=utcnow() - timedelta(hours=25)))
+        db.session.commit()
+        db.session.remove()
     assert client.post(f"/companies/{company}/delete").status_code == 404
     assert fetch(app, Company, company).deleted_at is None
 
@@ -533,3 +547,23 @@ def test_click_to_edit_province_and_city_together(app, hx, login_as):
     stale = hx.post(f"/companies/{company}/field?name=region",
                     data={"province": "浙江", "city": "杭州", "version": "1"})
     assert stale.status_code == 409 and "Stored now: 广东 深圳" in stale.get_data(as_text=True)
+
+
+def test_a_phone_number_at_the_end_of_the_name_moves_to_the_phone(app, hx, login_as):
+    login_as("rep")
+    response = hx.post("/companies", data={"name": "华为 138 0013 8000", "phone": "",
+                                           "quick": "1"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="华为"' in body and 'value="138 0013 8000"' in body
+    assert "now in the phone field" in body
+    assert count(app, Company) == 0
+    kept = hx.post("/companies", data={"name": "Room 1208", "phone": "", "quick": "1"})
+    assert kept.status_code == 201  # a short number is part of the name
+
+
+def test_the_full_form_takes_what_the_quick_add_row_had(client, login_as):
+    login_as("rep")
+    page = client.get("/companies/new?name=Acme+Trading&phone=138+0013+8000&csrf_token=x")
+    body = page.get_data(as_text=True)
+    assert 'value="Acme Trading"' in body and 'value="138 0013 8000"' in body

@@ -176,3 +176,19 @@ def test_phone_and_email_say_as_typed_when_the_person_is_on_file(app, hx, login_
     assert "Already on file" not in hx.post("/contacts/validate?field=email",
                                             data={"email": "new@example.com"}).get_data(
                                                 as_text=True)
+
+
+def test_a_persons_page_says_job_title_at_company_only_for_a_visible_company(
+        app, client, login_as, make_user):
+    from tests.blueprints.customer_helpers import make_company, make_contact
+
+    rep = login_as("rep", team="Team A")
+    other = make_user("rep", team="Team B")
+    mine = make_company(app, rep, "Acme Trading")
+    theirs = make_company(app, other, "Hidden Holdings")
+    seen = make_contact(app, rep, "张伟", job_title="采购经理", company_id=mine)
+    page = client.get(f"/contacts/{seen}").get_data(as_text=True)
+    assert '<p class="subtitle">采购经理 at Acme Trading</p>' in page
+    hidden = make_contact(app, rep, "李娜", job_title="CFO", company_id=theirs)
+    page = client.get(f"/contacts/{hidden}").get_data(as_text=True)
+    assert '<p class="subtitle">CFO</p>' in page and "Hidden Holdings" not in page

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crm.extensions import db
 from crm.models.mixins import business_indexes
 from crm.models.record import BusinessMixin
-from crm.records import kinds, registry
+from crm.records import common_fields, kinds, registry
 from crm.records.fields import Choice, FieldSpec
 from crm.records.types import Permissions, RecordType, Sort
 
@@ -32,7 +32,6 @@ class Gadget(BusinessMixin, db.Model):
         return self.name
 
 
-SYSTEM = {"form": False, "inline": False}
 GADGET = registry.register(RecordType(
     key="gadget", model=Gadget, plural="gadgets", label="Gadget", label_plural="Gadgets",
     label_lower="gadget",
@@ -50,9 +49,7 @@ GADGET = registry.register(RecordType(
         FieldSpec("delivered_on", "Delivered on", kinds.DATE, filter=True),
         FieldSpec("phone", "Phone", kinds.PHONES, inline=False),
         FieldSpec("tags", "Tags", kinds.TAGS, filter=True),
-        FieldSpec("owner", "Owner", kinds.OWNER, filter=True, list_column=True,
-                  options={"column": "owner_id"}, **SYSTEM),
-        FieldSpec("created_at", "Created", kinds.MOMENT, filter=True,
-                  options={"filter_arg": "created"}, **SYSTEM),
+        common_fields.OWNER,
+        common_fields.CREATED,
     ),
 ))

@@ -161,3 +161,63 @@ def test_query_count_does_not_grow_with_rows(app, client, rep, count_queries, rt
     if page == "list":
         assert body.count(f'id="{rtype.key}-') >= 25
     assert many.count == few.count, (few.statements, many.statements)
+
+
+def test_managers_change_the_owner_on_the_form_and_in_place_reps_cannot(
+        app, client, hx, make_user, login_as, rtype):
+    from tests.conftest import sign_in
+
+    rep = make_user("rep", team="Team A", name="Rita Rep")
+    colleague = make_user("rep", team="Team A", name="Carl Colleague")
+    stranger = make_user("rep", team="Team B", name="Sam Stranger")
+    record_id = factories.make(app, rtype, rep)
+    sign_in(client, rep)
+    assert 'name="owner"' not in client.get(f"/{rtype.plural}/{record_id}/edit").get_data(
+        as_text=True)
+    data = factories.inputs(rtype, owner=str(colleague),
+                            version=factories.load(app, rtype, record_id).version)
+    client.post(f"/{rtype.plural}/{record_id}", data=data)
+    assert factories.load(app, rtype, record_id).owner_id == rep  # ignored for a rep
+    login_as("manager", team="Team A")
+    version = factories.load(app, rtype, record_id).version
+    refused = hx.post(f"/{rtype.plural}/{record_id}/field?name=owner",
+                      data={"owner": str(stranger), "version": version})
+    assert refused.status_code == 422  # not a user the manager may assign to
+    moved = hx.post(f"/{rtype.plural}/{record_id}/field?name=owner",
+                    data={"owner": str(colleague), "version": version})
+    assert moved.status_code == 200 and "Carl Colleague" in moved.get_data(as_text=True)
+    stored = factories.load(app, rtype, record_id)
+    assert stored.owner_id == colleague and stored.team_id is not None
+    last = _audit(app, rtype, record_id)[-1]
+    assert last.changes["owner_id"] == [rep, colleague]
+
+
+def test_reps_trash_only_what_they_created_today_and_undo_it(app, client, make_user,
+                                                            login_as, rtype):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from crm.database import utcnow
+
+    rep = login_as("rep", team="Team A")
+    fresh = factories.make(app, rtype, rep)
+    old = factories.make(app, rtype, rep)
+    with app.app_context():
+        db.session.execute(update(rtype.model).where(rtype.model.id == old)
+                           .values(created_at=utcnow() - timedelta(days=2)))
+        db.session.commit()
+        db.session.remove()
+    assert 'data-confirm="Move' in client.get(f"/{rtype.plural}/{fresh}").get_data(
+        as_text=True)
+    assert 'data-confirm="Move' not in client.get(f"/{rtype.plural}/{old}").get_data(
+        as_text=True)
+    assert client.post(f"/{rtype.plural}/{old}/delete").status_code == 404
+    response = client.post(f"/{rtype.plural}/{fresh}/delete")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'data-category="undo|/{rtype.plural}/{fresh}/restore"' in page
+    undo = client.post(f"/{rtype.plural}/{fresh}/restore", headers={"HX-Request": "true"})
+    assert undo.status_code == 204 and undo.headers["HX-Location"] == \
+        f"/{rtype.plural}/{fresh}"
+    assert factories.load(app, rtype, fresh).deleted_at is None

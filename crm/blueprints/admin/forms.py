@@ -27,7 +27,7 @@ class UserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")),
                                                 Length(max=80)])
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
-                       validate_choice=True)
+                       validate_choice=True, default="rep")
     team_id = SelectField(_l("Team"), choices=[], validate_choice=True)
     password = PasswordField(_l("Password"), validators=[Optional(), Length(
         min=MIN_PASSWORD_LENGTH, max=200, message=_l("Use %(min)d to %(max)d characters.",
@@ -46,10 +46,18 @@ class UserForm(FlaskForm):
         if db.session.scalar(stmt):
             raise ValidationError(_l("A user with this email already exists."))
 
-    def validate_password(self, field) -> None:
-        if self.user_id is None and not field.data:
-            raise ValidationError(_l("Set a first password (at least %(min)d characters).",
-                                     min=MIN_PASSWORD_LENGTH))
+    generate = BooleanField(_l("Make up a password for me (shown once)"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """A new user needs a first password, typed or made up (an empty password field
+        stops its own validators, so the rule is checked here)."""
+        valid = super().validate(extra_validators)
+        if self.user_id is None and not self.password.data and not self.generate.data:
+            self.password.errors = [*self.password.errors, _l(
+                "Set a first password (at least %(min)d characters), or let the CRM make "
+                "one up.", min=MIN_PASSWORD_LENGTH)]
+            return False
+        return valid
 
 
 class TeamForm(FlaskForm):

@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.models import User
 from crm.permissions import ROLE_LABELS, access
 from crm.records import history
-from crm.services import audit, users
+from crm.services import audit, auth, users
 from crm.services.records import VersionConflict
 
 USER_RULES = {
@@ -51,8 +51,11 @@ def users_create():
     form = UserForm()
     if not form.validate_on_submit():
         return render_template("admin/user_form.html", form=form, user=None), 422
-    user = users.create(form.email.data, form.name.data.strip(), form.password.data,
-                        form.role.data, _team_id(form))
+    password = form.password.data or (auth.random_password() if form.generate.data else "")
+    user = users.create(form.email.data, form.name.data.strip(), password, form.role.data,
+                        _team_id(form))
+    if not form.password.data:  # shown once, on this answer only (never in a cookie)
+        return render_template("admin/user_created.html", user=user, password=password)
     flash(_("User %(name)s created.", name=user.name), "success")
     return redirect(url_for("admin.users_index"))
 

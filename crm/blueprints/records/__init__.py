@@ -33,7 +33,7 @@ def attachment(attachment_id: int):
 
 def _routes(rtype) -> list[tuple[str, str, str, Callable, str]]:
     """(rule, endpoint, method, handler, permission) of every generic route."""
-    p, perms, base = rtype.permissions, rtype.permissions, f"/{rtype.plural}"
+    p, base = rtype.permissions, f"/{rtype.plural}"
     routes = [
         (base, "index", "GET", lists.index, p.view),
         (f"{base}/rows", "rows", "GET", lists.rows, p.view),
@@ -45,8 +45,9 @@ def _routes(rtype) -> list[tuple[str, str, str, Callable, str]]:
         (f"{base}/{ID}", "update", "POST", editing.update, p.edit),
         (f"{base}/{ID}/field", "field", "GET", inline.field, p.view),
         (f"{base}/{ID}/field", "save_field", "POST", inline.save_field, p.edit),
-        (f"{base}/{ID}/delete", "delete", "POST", editing.delete, perms.delete),
-        (f"{base}/{ID}/restore", "restore", "POST", editing.restore, perms.delete),
+        # who may trash which record is decided per record (service.may_trash)
+        (f"{base}/{ID}/delete", "delete", "POST", editing.delete, p.edit),
+        (f"{base}/{ID}/restore", "restore", "POST", editing.restore, p.edit),
         (f"{base}/{ID}/notes", "add_note", "POST", notes.add_note, p.edit),
         (f"{base}/{ID}/history", "history", "GET", detail.history, p.view),
         (f"{base}/views", "save_view", "POST", lists.save_view, p.view),

@@ -10,7 +10,7 @@ from crm.blueprints.records.common import load
 from crm.blueprints.records.notes import NoteForm
 from crm.htmx import is_htmx
 from crm.permissions import has_permission
-from crm.records import completeness
+from crm.records import completeness, service
 from crm.records import history as record_history
 from crm.services import audit, regions, timeline
 from crm.services.phones import format_phone
@@ -40,7 +40,9 @@ def show(rtype, record_id: int):
         entries=timeline.entries(record), note_form=NoteForm(formdata=None),
         inline_specs=rtype.inline_specs(),
         can_edit=has_permission(current_user, rtype.permissions.edit),
+        can_trash=service.may_trash(rtype, record, current_user),
         main_phone=format_phone(main, phone_region()) if main else None,
+        subtitle=rtype.subtitle(record, current_user) if rtype.subtitle else None,
         map_url=_map_url(rtype, record), **ctx)
 
 

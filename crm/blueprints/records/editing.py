@@ -3,6 +3,8 @@ typing, delete and restore."""
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +17,7 @@ from crm.htmx import hx_location, is_htmx, toast
 from crm.records import forms, service
 from crm.records.service import DuplicateFound, VersionConflict
 from crm.services import regions
-from crm.services.phones import format_phone
+from crm.services.phones import PhoneError, format_phone, normalize_phone
 from crm.validators import phone_region
 
 
@@ -41,6 +43,10 @@ def new(rtype):
     data = {}
     for spec in rtype.form_specs():  # e.g. ?company_id=5 prefills a person's company
         data.update(spec.kind.prefill(spec, request.args))
+    for spec in rtype.quick_specs():  # what was typed in the quick-add row ("Full form")
+        for name in spec.kind.field_names(spec):
+            if request.args.get(name):
+                data[name] = request.args.get(name, "")[:200]
     return render_template("records/form.html", rtype=rtype, form=forms.blank(rtype, **data),
                            record=None, candidates=None, conflict=None)
 
@@ -48,7 +54,7 @@ def new(rtype):
 def create(rtype):
     """Create a record from the full form or the quick-add row."""
     form = forms.bound(rtype)
-    if not form.validate():
+    if not form.validate() or _phone_in_name(rtype, form):
         return render_form(rtype, form, status=422)
     try:
         record = service.create(rtype, form.values(), user=current_user,
@@ -69,6 +75,28 @@ def create(rtype):
     if is_htmx():
         return hx_location(rtype.url("show", record_id=record.id))
     return redirect(rtype.url("show", record_id=record.id))
+
+
+_TRAILING_NUMBER = re.compile(r"^(.*?)[\s,，:：;；/-]*(\+?\d[\d\s()-]{6,}\d)$")
+
+
+def _phone_in_name(rtype, form) -> bool:
+    """A name typed with the phone number at its end while the phone is empty: move the
+    number into the phone field and ask to check both (True: the form answers 422)."""
+    if "phone" not in form or (form.phone.data or "").strip():
+        return False
+    title = form[rtype.title_field]
+    match = _TRAILING_NUMBER.match((title.data or "").strip())
+    if not match or not match.group(1).strip():
+        return False
+    try:
+        normalize_phone(match.group(2), phone_region())
+    except PhoneError:
+        return False
+    title.data, form.phone.data = match.group(1).strip(), match.group(2).strip()
+    form.phone.errors = [_("The number at the end of the name is now in the phone field. "
+                           "Check both, then save again.")]
+    return True
 
 
 def edit(rtype, record_id: int):
@@ -105,20 +133,25 @@ def update(rtype, record_id: int):
 
 
 def delete(rtype, record_id: int):
-    """Move to the trash; an htmx row delete removes the row and offers nothing else."""
+    """Move to the trash; the message offers to undo it."""
     record = load(rtype, record_id)
+    if not service.may_trash(rtype, record, current_user):
+        abort(404)
     service.trash(record)
     db.session.commit()
     message = _("%(name)s moved to the trash.", name=record.name)
+    undo = "undo|" + rtype.url("restore", record_id=record.id)
     if is_htmx():
-        return toast(fragment(""), message)
-    flash(message, "success")
+        return toast(fragment(""), message, undo)
+    flash(message, undo)
     return redirect(rtype.url("index"))
 
 
 def restore(rtype, record_id: int):
     """Take a record out of the trash."""
     record = load(rtype, record_id, include_deleted=True)
+    if record.deleted_at is None or not service.may_trash(rtype, record, current_user):
+        abort(404)
     service.restore(record)
     db.session.commit()
     flash(_("%(name)s restored.", name=record.name), "success")

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
 from crm.records.kinds.base import Kind
@@ -128,11 +128,42 @@ def _resolve(spec):
 
 
 class OwnerKind(Kind):
-    """The user who owns the record (shown by name; a filter of the list)."""
+    """The user who owns the record: shown by name, a filter of the list, and changed by
+    those whose role may assign records (to a user they see; the team follows the owner)."""
 
     key, label = "owner", _l("Owner")
     custom = False
     filter_style = "owner"
+    live_check = False
+
+    def field(self, spec):
+        return SelectField(spec.label, validate_choice=False, description=spec.hint or "",
+                           validators=[_known_owner])
+
+    def prepare(self, form, spec) -> None:
+        from crm.records.lists import owner_choices
+
+        field = form[spec.key]
+        if not field.data:  # a new record (or a post without the field): the user's own
+            field.data = str(current_user.id)
+        field.choices = [(str(uid), name) for uid, name in owner_choices(current_user)]
+        if field.data and str(field.data) not in {c[0] for c in field.choices}:
+            field.choices.append((str(field.data), self.text(spec, _int(field.data))))
+
+    def form_value(self, spec, form):
+        return _int(form[spec.key].data)
+
+    def to_form(self, spec, value):
+        return "" if value is None else str(value)
+
+    def set(self, spec, record, value) -> None:
+        from crm.extensions import db
+        from crm.models import User
+
+        if value is None or value == record.owner_id:
+            return
+        owner = db.session.get(User, value)
+        record.owner, record.team_id = owner, owner.team_id if owner else None
 
     def html(self, spec, record, rtype) -> Markup:
         from markupsafe import escape
@@ -154,6 +185,21 @@ class OwnerKind(Kind):
 
     def search_terms(self, spec, value) -> list[str]:
         return []
+
+
+def _int(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def _known_owner(form, field) -> None:
+    """Only someone the user may assign to (their team, or everyone for an admin)."""
+    from crm.records.lists import owner_choices
+
+    if _int(field.data) not in {uid for uid, _name in owner_choices(current_user)}:
+        raise ValidationError(_l("Choose one of the people in the list."))
 
 
 class TeamKind(OwnerKind):

@@ -21,7 +21,16 @@
     var text = document.createElement("span");
     text.textContent = message;  // never innerHTML: messages may echo user input
     el.appendChild(text);
-    if (category === "error") {
+    if (category && category.indexOf("undo|") === 0) {
+      el.className = "toast toast-success";
+      var undo = document.createElement("button");
+      undo.type = "button";
+      undo.className = "toast-action";
+      undo.textContent = box.getAttribute("data-undo") || "Undo";
+      undo.addEventListener("click", function () { takeBack(category.slice(5), el); });
+      el.appendChild(undo);
+      setTimeout(function () { el.remove(); }, 12000);
+    } else if (category === "error") {
       el.setAttribute("role", "alert");
       var close = document.createElement("button");
       close.type = "button";
@@ -56,6 +65,32 @@
       }
     });
   }
+
+  // ---- "Full form" from the quick-add row takes along what was typed there.
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest && evt.target.closest("a[data-carry]");
+    var form = link && link.closest("form");
+    if (!form) { return; }
+    var query = new URLSearchParams();
+    form.querySelectorAll("input[name]:not([type=hidden])").forEach(function (input) {
+      if (input.value.trim()) { query.append(input.name, input.value); }
+    });
+    if (query.toString()) {
+      evt.preventDefault();
+      window.location.href = link.getAttribute("href") + "?" + query.toString();
+    }
+  });
+
+  // ---- Click-to-edit: the whole row of a field (its label and value) opens the editor, as
+  // its edit button does; links in the value (a phone, a tag, a website) still work.
+  document.addEventListener("click", function (evt) {
+    var row = evt.target.closest && evt.target.closest(".field-inline");
+    if (!row || row.querySelector("form") || evt.target.closest("a, button, input, select")) {
+      return;
+    }
+    var button = row.querySelector("button.edit-field");
+    if (button) { button.click(); }
+  });
 
   // ---- The filter sheet of a list: closed by its × button, by Escape, and once the results
   // are asked for; the focus goes back to the filter button.
@@ -212,6 +247,25 @@
   // fix, or to the prompt's heading so that it is read out.
   focusOn(document.querySelector("main [data-focus]") ||
           document.querySelector("main [aria-invalid=true]"));
+
+  // Undo a move to the trash: post to the record's restore URL, then open the record.
+  function takeBack(url, toastEl) {
+    fetch(url, {method: "POST", credentials: "same-origin",
+      headers: {"X-CSRFToken": csrfToken(), "HX-Request": "true"}})
+      .then(function (resp) {
+        toastEl.remove();
+        if (!resp.ok) { showToast(text("network"), "error"); return; }
+        window.location.href = resp.headers.get("HX-Location") || window.location.href;
+      })
+      .catch(function () { showToast(text("network"), "error"); });
+  }
+
+  // A form that asks once before it does something that is hard to see undone.
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { evt.preventDefault(); }
+  });
 
   // Messages flashed before a redirect: into the live region once the page is there, so a
   // screen reader reads them (text present at load is not announced).
