@@ -72,6 +72,16 @@ def field_texts(rtype, record) -> dict:
     return {"url": rtype.url("field", record_id=record.id), "edit": _("Edit %(field)s")}
 
 
+def tag_suggestions() -> list[str]:
+    from flask import g
+
+    from crm.records.kinds.composite import suggestions
+
+    if "_tag_suggestions" not in g:
+        g._tag_suggestions = suggestions()
+    return g._tag_suggestions
+
+
 def record_types() -> list:
     from crm.records import registry
 
@@ -85,7 +95,7 @@ def register(app: Flask) -> None:
                                  LANGUAGE_NAMES=LANGUAGE_NAMES, ROLES=ROLES,
                                  record_url=record_url, validate_attrs=validate_attrs,
                                  record_types=record_types, row_labels=row_labels,
-                                 field_texts=field_texts,
+                                 field_texts=field_texts, tag_suggestions=tag_suggestions,
                                  PROVINCES=regions.PROVINCES, CITIES_OF=regions.cities_of,
                                  PHONE_LABELS=PHONE_LABELS, EMPTY_HTML=EMPTY)
     app.jinja_env.filters["when"] = _when

@@ -51,8 +51,20 @@ def phone_region() -> str:
 
 
 def phone_message(error: PhoneError) -> str:
-    """The phone error in the user's language."""
-    return _(error.template).format(**error.params)
+    """The phone error in the user's language; a region code is named (中国, China), so no
+    "CN" appears inside a sentence."""
+    params = dict(error.params)
+    if params.get("region"):
+        params["region"] = region_name(params["region"])
+    return _(error.template).format(**params)
+
+
+def region_name(code: str) -> str:
+    """A country's name in the user's language, or the code when unknown."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return locale.territories.get(code.upper(), code) if locale is not None else code
 
 
 class Phone:

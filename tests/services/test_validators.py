@@ -43,3 +43,14 @@ def test_validators(app, data, errors):
         assert set(form.errors) == errors
         if data.get("phone") == "138 0013 8000":
             assert form.phone.e164 == "+8613800138000"
+
+
+def test_phone_messages_name_the_region_in_the_users_language(app):
+    from crm.services.phones import PhoneError
+    from crm.validators import phone_message
+
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        text = phone_message(PhoneError("too_short", region="CN"))
+        assert "中国" in text and "CN" not in text
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert "region China" in phone_message(PhoneError("too_short", region="CN"))

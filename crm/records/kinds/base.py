@@ -19,6 +19,14 @@ REQUIRED_MESSAGE = _l("Fill in this field.")
 EMPTY = Markup('<span class="muted">—</span>')
 
 
+def joined(items) -> str:
+    """Items as a list in the user's language: "A, B" in English, "A、B" in Chinese."""
+    from flask import has_request_context
+    from flask_babel import gettext as _
+
+    return (_(", ") if has_request_context() else ", ").join(items)
+
+
 def required(spec) -> DataRequired:
     """The check of a required field, with the spec's own message if it has one."""
     return DataRequired(spec.options.get("required_message") or REQUIRED_MESSAGE)

@@ -8,7 +8,7 @@ from wtforms import SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Optional, ValidationError
 
-from crm.records.kinds.base import REQUIRED_MESSAGE, Kind, clean, required
+from crm.records.kinds.base import REQUIRED_MESSAGE, Kind, clean, joined, required
 
 CHOOSE_MESSAGE = _l("Choose one of the options in the list.")
 NONE = SelectChoice("", "—")
@@ -96,7 +96,7 @@ class MultiChoiceKind(ChoiceKind):
         return list(raw) if isinstance(raw, list) else None
 
     def text(self, spec, value) -> str:
-        return "、".join(spec.choice_label(v) for v in value or ())
+        return joined(spec.choice_label(v) for v in value or ())
 
     def parse_cell(self, spec, raw):
         parts = [p for p in (clean(x) for x in _split(self.cell_text(raw))) if p]

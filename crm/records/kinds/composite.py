@@ -18,7 +18,7 @@ from wtforms.fields import FieldList
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, ValidationError
 
-from crm.records.kinds.base import Kind, clean
+from crm.records.kinds.base import Kind, clean, joined
 from crm.services import regions
 from crm.services.normalize import phone_digits
 from crm.services.phones import PHONE_TYPES
@@ -118,7 +118,7 @@ class PhonesKind(Kind):
     def text(self, spec, value) -> str:
         from crm.services.phones import format_phone
 
-        return ", ".join(format_phone(e164, phone_region()) for _k, e164 in value or ())
+        return joined(format_phone(e164, phone_region()) for _k, e164 in value or ())
 
     def html_value(self, spec, value, rtype) -> Markup:
         """The main phone as a call link (the record page lists the others)."""
@@ -135,7 +135,7 @@ class PhonesKind(Kind):
         from crm.services.phones import format_phone
 
         numbers = [raw] if isinstance(raw, str) else raw or ()  # the main phone column
-        return ", ".join(format_phone(e, phone_region()) for e in numbers)
+        return joined(format_phone(e, phone_region()) for e in numbers)
 
     def search_terms(self, spec, value) -> list[str]:
         terms = []
@@ -171,7 +171,7 @@ def _distinct(phones) -> list[tuple[str, str]]:
 
 
 class TagsKind(Kind):
-    key, label = "tags", _l("Tags")
+    key, label, editor = "tags", _l("Tags"), "tags"
     custom = False
     relation = True
     filter_style = "tag"
@@ -196,7 +196,7 @@ class TagsKind(Kind):
         record.tags = _tag_rows(names)
 
     def text(self, spec, value) -> str:
-        return ", ".join(value or ())
+        return joined(value or ())
 
     def html_value(self, spec, value, rtype) -> Markup:
         """Each tag a badge that opens the list of records with that tag."""
@@ -212,7 +212,7 @@ class TagsKind(Kind):
         return list(value) or None
 
     def audit_text(self, spec, raw) -> str:
-        return ", ".join(raw or ())
+        return joined(raw or ())
 
     def search_terms(self, spec, value) -> list[str]:
         return list(value or ())
@@ -223,6 +223,18 @@ class TagsKind(Kind):
             raise ValueError(str(_l("Use at most %(n)d tags of at most %(len)d characters.",
                                     n=MAX_TAGS, len=TAG_LENGTH)))
         return names
+
+
+def suggestions(limit: int = 40) -> list[str]:
+    """The tags most used on records, for the tag editor to offer."""
+    from sqlalchemy import func
+
+    from crm.extensions import db
+    from crm.models import Tag, record_tag
+
+    stmt = (select(Tag.name).join(record_tag, record_tag.c.tag_id == Tag.id)
+            .group_by(Tag.id, Tag.name).order_by(func.count().desc(), Tag.name).limit(limit))
+    return list(db.session.scalars(stmt))
 
 
 def _tag_rules(form, field) -> None:

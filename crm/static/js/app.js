@@ -66,6 +66,78 @@
     });
   }
 
+  // ---- Tags as chips: the comma-separated field (what the server reads, and what works
+  // without JavaScript) becomes chips with a remove button each, plus a box that suggests
+  // the tags in use; Enter or a comma adds the typed tag.
+  function tagNames(value) {
+    return value.split(/[,，、;；\n]+/).map(function (t) { return t.trim(); })
+      .filter(function (t, i, all) { return t && all.indexOf(t) === i; });
+  }
+
+  function renderChips(source, box) {
+    box.querySelectorAll(".chip-tag").forEach(function (chip) { chip.remove(); });
+    var adder = box.querySelector("input");
+    tagNames(source.value).forEach(function (name) {
+      var chip = document.createElement("span");
+      chip.className = "chip chip-tag";
+      chip.textContent = name;
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = "×";
+      remove.setAttribute("aria-label", (source.getAttribute("data-remove") || "Remove %(tag)s")
+        .replace("%(tag)s", name));
+      remove.addEventListener("click", function () {
+        source.value = tagNames(source.value).filter(function (t) { return t !== name; })
+          .join(", ");
+        renderChips(source, box);
+        adder.focus();
+      });
+      chip.appendChild(remove);
+      box.insertBefore(chip, adder);
+    });
+  }
+
+  function enhanceTags(root) {
+    (root || document).querySelectorAll("input[data-tags]:not([data-chips])").forEach(
+      function (source) {
+        source.setAttribute("data-chips", "");
+        var box = document.createElement("div"), adder = document.createElement("input");
+        box.className = "chips";
+        adder.type = "text";
+        adder.setAttribute("list", source.getAttribute("data-suggest"));
+        adder.setAttribute("aria-label", source.labels[0] ? source.labels[0].textContent : "");
+        adder.setAttribute("aria-describedby", source.getAttribute("aria-describedby") || "");
+        adder.autofocus = source.autofocus;
+        source.removeAttribute("autofocus");
+        box.appendChild(adder);
+        source.type = "hidden";
+        source.parentNode.insertBefore(box, source.nextSibling);
+        renderChips(source, box);
+        function add() {
+          var typed = tagNames(adder.value);
+          if (!typed.length) { return false; }
+          source.value = tagNames(source.value + "," + typed.join(",")).join(", ");
+          adder.value = "";
+          renderChips(source, box);
+          return true;
+        }
+        adder.addEventListener("keydown", function (evt) {
+          if ((evt.key === "Enter" || evt.key === ",") && adder.value.trim()) {
+            evt.preventDefault();
+            add();
+          }
+        });
+        adder.addEventListener("input", function (evt) {  // a suggestion picked from the list
+          if (!evt.inputType || evt.inputType === "insertReplacementText") { add(); }
+        });
+        if (source.form) { source.form.addEventListener("submit", add, true); }  // typed, not added
+        if (source.getAttribute("aria-invalid")) { adder.setAttribute("aria-invalid", "true"); }
+        if (adder.autofocus) { adder.focus(); }
+      });
+  }
+  enhanceTags(document);
+  document.body.addEventListener("htmx:load", function (evt) { enhanceTags(evt.detail.elt); });
+
   // ---- "Full form" from the quick-add row takes along what was typed there.
   document.addEventListener("click", function (evt) {
     var link = evt.target.closest && evt.target.closest("a[data-carry]");
@@ -207,7 +279,7 @@
     if (marked) { marked.removeAttribute("data-focus"); focusOn(marked); return; }
     var root = swappedRoot(evt), was = before || {};
     before = null;
-    if (root && focusOn(root.querySelector("[aria-invalid=true]"))) { return; }
+    if (root && focusOn(root.querySelector("[aria-invalid=true]:not([type=hidden])"))) { return; }
     if (root && focusOn(root.querySelector("[autofocus]"))) { return; }
     if (was.moreRow && was.moreRow.nextElementSibling) {
       focusOn(was.moreRow.nextElementSibling.querySelector(CONTROLS));
@@ -246,7 +318,7 @@
   // A page answered with 422 or the duplicate prompt: the cursor goes to the first field to
   // fix, or to the prompt's heading so that it is read out.
   focusOn(document.querySelector("main [data-focus]") ||
-          document.querySelector("main [aria-invalid=true]"));
+          document.querySelector("main [aria-invalid=true]:not([type=hidden])"));
 
   // Undo a move to the trash: post to the record's restore URL, then open the record.
   function takeBack(url, toastEl) {
