@@ -44,3 +44,24 @@ def ui_language() -> str:
         return "en"
     locale = get_locale()
     return "zh_CN" if locale is not None and locale.language == "zh" else "en"
+
+
+# One way to write a day and a moment per language, on every page (lists, history, the
+# record page, the System page). Seconds only where they matter (the System page).
+DAY = {"zh_CN": "yyyy年M月d日", "en": "d MMM yyyy"}
+MOMENT = {"zh_CN": "yyyy年M月d日 HH:mm", "en": "d MMM yyyy, HH:mm"}
+MOMENT_SECONDS = {"zh_CN": "yyyy年M月d日 HH:mm:ss", "en": "d MMM yyyy, HH:mm:ss"}
+
+
+def format_day(value) -> str:
+    from flask_babel import format_date
+
+    return format_date(value, DAY[ui_language()]) if value else ""
+
+
+def format_moment(value, seconds: bool = False) -> str:
+    """A moment in the installation's time zone, written the same way everywhere."""
+    from flask_babel import format_datetime
+
+    patterns = MOMENT_SECONDS if seconds else MOMENT
+    return format_datetime(value, patterns[ui_language()]) if value else ""

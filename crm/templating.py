@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, url_for
-from flask_babel import format_datetime
 from flask_login import current_user
 from jinja2 import StrictUndefined
 
 from crm.config import LANGUAGES, ROLES
-from crm.i18n import LANGUAGE_NAMES, ui_language
+from crm.i18n import LANGUAGE_NAMES, format_moment, ui_language
 from crm.permissions import has_permission
 from crm.records.kinds.base import EMPTY
 from crm.records.kinds.composite import PHONE_LABELS
@@ -21,8 +20,8 @@ def _can(perm: str) -> bool:
     return has_permission(current_user, perm)
 
 
-def _when(value: datetime | None, fmt: str = "short") -> str:
-    return format_datetime(value, fmt) if value else ""
+def _when(value: datetime | None, seconds: bool = False) -> str:
+    return format_moment(value, seconds)
 
 
 def record_url(type_key: str, record_id: int, endpoint: str = "show") -> str:

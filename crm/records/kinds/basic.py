@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask import current_app
-from flask_babel import format_currency, format_date, format_decimal, get_timezone
+from flask_babel import format_currency, format_decimal, get_timezone
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import (
@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from crm.i18n import format_day, format_moment
 from crm.records.kinds.base import Kind, clean, required
 from crm.validators import Email, Phone, PlainText, Url, phone_region
 
@@ -194,7 +195,7 @@ class DateKind(Kind):
             return None
 
     def text(self, spec, value) -> str:
-        return format_date(value, "medium") if isinstance(value, date) else ""
+        return format_day(value) if isinstance(value, date) else ""
 
     def search_terms(self, spec, value) -> list[str]:
         return []
@@ -238,9 +239,7 @@ class DateTimeKind(DateKind):
             return None
 
     def text(self, spec, value) -> str:
-        from flask_babel import format_datetime
-
-        return format_datetime(value, "short") if isinstance(value, datetime) else ""
+        return format_moment(value) if isinstance(value, datetime) else ""
 
 
 class Checkbox(Kind):
