@@ -31,13 +31,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from crm import auth_session
-    from crm.database import configure_sqlite
+    from crm.database import configure_postgres, configure_sqlite
     from crm.extensions import babel, csrf, db, htmx, login_manager, migrate
     from crm.i18n import select_locale, select_timezone
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_postgres(db.engine)
     migrate.init_app(app, db, directory=migrations_dir(), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
@@ -70,6 +71,10 @@ def register_hooks(app: Flask) -> None:
     from crm import auth_session, htmx, security
     from crm.permissions import enforce_access
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        from crm.database import read_without_transaction
+
+        app.before_request(read_without_transaction)
     app.before_request(auth_session.check_session_limits)
     app.before_request(enforce_access)
     app.before_request(security.reject_control_characters)

@@ -82,8 +82,10 @@ def engine_options(url: str, random_page_cost: str) -> dict[str, object]:
     filtered list by walking the whole table backwards by id (7 ms at 100k companies)
     instead of the team's (team_id, id) index (1.3 ms).
     """
-    options: dict[str, object] = {"pool_pre_ping": True}
-    if url.startswith(("postgres://", "postgresql")) and random_page_cost.strip():
+    postgres = url.startswith(("postgres://", "postgresql"))
+    # PostgreSQL pings only idle connections (crm/database.py configure_postgres)
+    options: dict[str, object] = {"pool_pre_ping": not postgres}
+    if postgres and random_page_cost.strip():
         cost = float(random_page_cost)  # a typo fails at start, not in a query
         options["connect_args"] = {"options": f"-c random_page_cost={cost}"}
     return options

@@ -12,7 +12,8 @@ from crm.extensions import db
 def test_postgres_connections_get_the_planner_cost_sqlite_none():
     pg = config.engine_options("postgresql://crm@db/crm", "1.1")
     assert pg["connect_args"] == {"options": "-c random_page_cost=1.1"}
-    assert pg["pool_pre_ping"] is True
+    assert pg["pool_pre_ping"] is False  # only idle connections are pinged (database.py)
+    assert config.engine_options("", "1.1")["pool_pre_ping"] is True
     assert "connect_args" not in config.engine_options("postgresql://crm@db/crm", "")
     assert "connect_args" not in config.engine_options("", "1.1")  # SQLite default
     assert "connect_args" not in config.engine_options("sqlite:///x.sqlite3", "1.1")

@@ -42,3 +42,56 @@ def test_migrations_leave_no_pooled_connection_without_foreign_keys(app):
         finally:
             for conn in connections:
                 conn.close()
+
+
+def _postgres_only(app) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("round trips over the network: a PostgreSQL matter (SQLite is in-process)")
+
+
+def test_a_page_reads_without_begin_and_rollback_on_postgresql(app, client, login_as):
+    """GET statements run on an autocommit connection (no BEGIN, no ROLLBACK round trip);
+    a POST still runs in one transaction."""
+    from sqlalchemy import event
+
+    _postgres_only(app)
+    login_as("rep")
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn, _cursor, statement, *_args):
+        seen.append((statement.split()[0].upper(), conn.connection.dbapi_connection.autocommit))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/companies").status_code == 200
+        reads = list(seen)
+        seen.clear()
+        assert client.post("/companies", data={"name": "Acme"}).status_code == 302
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert reads and all(autocommit for _kind, autocommit in reads), reads
+    assert any(kind == "INSERT" for kind, _auto in seen)
+    assert not any(autocommit for _kind, autocommit in seen), seen
+
+
+def test_an_idle_connection_cut_by_the_server_is_replaced(app, client, login_as,
+                                                          monkeypatch):
+    """A pooled connection that sat idle is pinged before use; when the server cut it (a
+    restart), the pool opens a new one and the page still answers."""
+    from crm import database
+
+    _postgres_only(app)
+    login_as("rep")
+    assert client.get("/companies").status_code == 200  # a connection now sits in the pool
+    with app.app_context():
+        server = db.engine.connect()
+        server.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        server.commit()
+        server.close()
+        db.session.remove()
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0)  # as if it had idled for long
+    assert client.get("/companies").status_code == 200
