@@ -1,7 +1,8 @@
 """Migrations: data on the old schema survives the upgrade to the record layer, and the
 models match what the migrations build (nothing the models declare is missing)."""
-
 from __future__ import annotations
+
+import warnings
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -187,7 +188,12 @@ def test_models_match_the_migrations(app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    with app.app_context(), db.engine.connect() as conn:
+    with app.app_context(), db.engine.connect() as conn, warnings.catch_warnings():
+        # Custom-field indexes are expressions (json_extract / ->>) that SQLite's reflection
+        # skips with a warning; an earlier test may have left one behind. They are not
+        # migration-built, so the skip is expected; any other warning still fails.
+        warnings.filterwarnings(
+            "ignore", message=r"Skipped unsupported reflection of expression-based index ix_cf_")
         context = MigrationContext.configure(conn, opts={
             "compare_type": True, "include_name": _included,
             "render_item": None})
