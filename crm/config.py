@@ -25,6 +25,7 @@ SETTINGS: dict[str, tuple[object, type]] = {
     "LOGIN_MAX_FAILURES_PER_IP": (10, int),
     "LOGIN_IP_WINDOW_SECONDS": (60, int),
     "MAX_UPLOAD_MB": (16, int),
+    "EXPORT_MAX_ROWS": (100_000, int),  # records in one export (a list export is one request)
     "TRUSTED_PROXIES": (0, int),
     "SECURE_COOKIES": (False, bool),
     # PostgreSQL planner cost of a random page read for our connections; "" keeps the

@@ -165,12 +165,15 @@ def _order_and_cursor(rtype, lq: ListQuery, id_column, user):
     return order, cond
 
 
-def load_options(rtype, model) -> list:
-    """Eager loads of what a row shows: owner, tags, and the links among its columns."""
+def load_options(rtype, model, specs=None) -> list:
+    """Eager loads of what a row shows: owner, tags, and what its columns need (the list's
+    columns, or the given fields: an export loads every field's)."""
     options = [joinedload(model.owner), selectinload(model.tags)]
-    for spec in rtype.fields:
-        option = spec.kind.load_option(spec, model)
-        if option is not None and spec.list_column:
+    shown = specs if specs is not None else [s for s in rtype.fields if s.list_column]
+    for spec in shown:
+        option = spec.kind.load_option(spec, model) if specs is None \
+            else spec.kind.export_load_option(spec, model)
+        if option is not None:
             options.append(option)
     return options
 
@@ -192,14 +195,17 @@ def _matching(rtype, user, lq: ListQuery):
     return (stmt.where(and_(*conds)) if conds else stmt), id_column
 
 
-def page(rtype, user, lq: ListQuery, limit: int = PAGE_SIZE) -> tuple[list, int | None]:
+def page(rtype, user, lq: ListQuery, limit: int = PAGE_SIZE,
+         options: list | None = None) -> tuple[list, int | None]:
     """One page of the list in the user's scope and the cursor of the next page."""
     model = rtype.model
     stmt, id_column = _matching(rtype, user, lq)
     order, cursor_cond = _order_and_cursor(rtype, lq, id_column, user)
     if cursor_cond is not None:
         stmt = stmt.where(cursor_cond)
-    stmt = stmt.options(*load_options(rtype, model)).order_by(*order).limit(limit + 1)
+    if options is None:
+        options = load_options(rtype, model)
+    stmt = stmt.options(*options).order_by(*order).limit(limit + 1)
     rows = list(db.session.scalars(stmt).unique())
     more = len(rows) > limit
     rows = rows[:limit]

@@ -5,7 +5,8 @@ report). The "records" blueprint serves what belongs to no single type (attachme
 
 URLs follow one pattern: /<plural> (list), /<plural>/rows, /<plural>/new, POST /<plural>,
 /<plural>/<id>, /<plural>/<id>/edit, POST /<plural>/<id>, /<plural>/<id>/field,
-/<plural>/<id>/history, POST /<plural>/<id>/notes|delete|restore, /<plural>/views.
+/<plural>/<id>/history, POST /<plural>/<id>/notes|delete|restore, /<plural>/views,
+/<plural>/export?format=csv|xlsx (the list's filters).
 Ids outside 1..2^31-1 answer 404 before any query.
 """
 
@@ -50,6 +51,7 @@ def _routes(rtype) -> list[tuple[str, str, str, Callable, str]]:
         (f"{base}/{ID}/restore", "restore", "POST", editing.restore, p.edit),
         (f"{base}/{ID}/notes", "add_note", "POST", notes.add_note, p.edit),
         (f"{base}/{ID}/history", "history", "GET", detail.history, p.view),
+        (f"{base}/export", "export", "GET", lists.export_list, p.export),
         (f"{base}/views", "save_view", "POST", lists.save_view, p.view),
         (f"{base}/views/<int(min=1, max=2147483647):view_id>/delete", "delete_view", "POST",
          lists.delete_view, p.view),

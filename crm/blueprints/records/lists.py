@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request
-from flask_babel import format_decimal
+from flask import abort, flash, redirect, render_template, request, send_file
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.blueprints.records.common import fragment
 from crm.extensions import db
 from crm.htmx import is_htmx
-from crm.records import custom, lists
-from crm.services import saved_views
+from crm.records import custom, export, lists
+from crm.services import audit, saved_views
 
 
 def list_context(rtype) -> dict:
@@ -98,3 +98,34 @@ def delete_view(rtype, view_id: int):
     db.session.commit()
     flash(_("View deleted."), "success")
     return redirect(rtype.url("index"))
+
+
+
+def export_list(rtype):
+    """The list as it is filtered, as a CSV or XLSX download (export permission, the user's
+    scope, one audit row per export)."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in export.FORMATS:
+        return _export_refused(rtype, _("Choose CSV or Excel (XLSX) as the export format."))
+    lq = lists.parse(rtype, request.args)
+    try:
+        exported = export.export(rtype, current_user, lq, fmt)
+    except export.TooMany as too_many:
+        return _export_refused(rtype, _(
+            "This list has more than %(limit)s records, more than one export may hold. "
+            "Narrow it with the search or the filters, then export again.",
+            limit=format_decimal(too_many.limit)))
+    audit.record(db.session, "export", entity=rtype.entity,
+                 summary=f"{exported.rows} {rtype.plural}, {fmt}",
+                 changes={"format": fmt, "rows": exported.rows, "query": lq.query_string()})
+    db.session.commit()
+    stamp = format_datetime(None, "yyyyMMdd-HHmm")
+    return send_file(exported.file, mimetype=exported.mimetype, as_attachment=True,
+                     download_name=f"{rtype.plural}-{stamp}.{fmt}", max_age=0)
+
+
+def _export_refused(rtype, message: str):
+    """Back to the list, with the same filters, saying why."""
+    flash(message, "error")
+    return redirect(rtype.url("index", **{k: v for k, v in request.args.items()
+                                          if k != "format"}))

@@ -158,7 +158,16 @@ class Kind:
         return "" if raw is None else str(raw).strip()
 
     def export_cell(self, spec, value):
+        """The value in an export: text, or a number or day a spreadsheet keeps as such."""
         return self.text(spec, value)
+
+    def export_values(self, spec, records) -> list:
+        """The cells of a batch of records (one query per batch at most, never per row)."""
+        return [self.export_cell(spec, self.get(spec, record)) for record in records]
+
+    def export_load_option(self, spec, model):
+        """The eager load an export of this field needs."""
+        return self.load_option(spec, model)
 
     # ---- lists
     def filters(self, spec) -> list:

@@ -120,6 +120,9 @@ class Integer(Kind):
     def text(self, spec, value) -> str:
         return "" if value is None else format_decimal(value)
 
+    def export_cell(self, spec, value):
+        return value  # a number (int or Decimal), or empty
+
     def sql_type(self) -> str:
         return "number"
 
@@ -197,6 +200,9 @@ class DateKind(Kind):
     def text(self, spec, value) -> str:
         return format_day(value) if isinstance(value, date) else ""
 
+    def export_cell(self, spec, value):
+        return value if isinstance(value, date) else None
+
     def search_terms(self, spec, value) -> list[str]:
         return []
 
@@ -240,6 +246,14 @@ class DateTimeKind(DateKind):
 
     def text(self, spec, value) -> str:
         return format_moment(value) if isinstance(value, datetime) else ""
+
+    def export_cell(self, spec, value):
+        """The moment in the installation's time zone (spreadsheets have no time zones)."""
+        if not isinstance(value, datetime):
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(get_timezone()).replace(tzinfo=None, second=0, microsecond=0)
 
 
 class Checkbox(Kind):

@@ -120,6 +120,11 @@ class PhonesKind(Kind):
 
         return joined(format_phone(e164, phone_region()) for _k, e164 in value or ())
 
+    def export_load_option(self, spec, model):
+        from sqlalchemy.orm import selectinload
+
+        return selectinload(model.phones)  # every phone, not only the main one
+
     def html_value(self, spec, value, rtype) -> Markup:
         """The main phone as a call link (the record page lists the others)."""
         from crm.services.phones import format_phone

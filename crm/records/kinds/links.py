@@ -92,6 +92,11 @@ class LinkKind(Kind):
     def text(self, spec, value) -> str:
         return "" if value is None else self.names(spec, [value]).get(value, f"#{value}")
 
+    def export_values(self, spec, records) -> list:
+        """The linked record's name, only where the exporting user may see it."""
+        targets = (self.visible_target(spec, record) for record in records)
+        return [target.name if target is not None else "" for target in targets]
+
     def names(self, spec, ids) -> dict:
         from crm.extensions import db
         from crm.records import registry
@@ -175,6 +180,12 @@ class OwnerKind(Kind):
 
     def text(self, spec, value) -> str:
         return "" if value is None else self.names(spec, [value]).get(value, f"#{value}")
+
+    def export_values(self, spec, records) -> list:
+        """Names of the batch's owners (or teams) in one query."""
+        ids = [self.get(spec, record) for record in records]
+        names = self.names(spec, {i for i in ids if i is not None}) if any(ids) else {}
+        return [names.get(i, "") if i is not None else "" for i in ids]
 
     def names(self, spec, ids) -> dict:
         from crm.extensions import db
