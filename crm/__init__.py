@@ -55,10 +55,10 @@ def migrations_dir() -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from crm.blueprints import admin, auth, health, home, profile, records
+    from crm.blueprints import admin, auth, health, home, notifications, profile, records
     from crm.records import load_builtin_types, registry
 
-    for module in (auth, home, profile, admin, health, records):
+    for module in (auth, home, profile, notifications, admin, health, records):
         app.register_blueprint(module.bp)
     load_builtin_types()
     import crm.blueprints.companies  # noqa: F401 - the companies area's own routes

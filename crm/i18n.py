@@ -65,3 +65,18 @@ def format_moment(value, seconds: bool = False) -> str:
 
     patterns = MOMENT_SECONDS if seconds else MOMENT
     return format_datetime(value, patterns[ui_language()]) if value else ""
+
+
+def local_to_utc(local):
+    """A wall-clock time typed in the installation's time zone (a datetime-local input) in
+    UTC. pytz zones must `localize`: `replace(tzinfo=...)` takes the zone's first offset in
+    history (Shanghai's local mean time, +08:06) and shifts the time by minutes."""
+    from datetime import UTC
+
+    from flask_babel import get_timezone
+
+    if local is None:
+        return None
+    zone = get_timezone()
+    aware = zone.localize(local) if hasattr(zone, "localize") else local.replace(tzinfo=zone)
+    return aware.astimezone(UTC)

@@ -13,7 +13,7 @@ from crm.i18n import LANGUAGE_NAMES, format_moment, ui_language
 from crm.permissions import has_permission
 from crm.records.kinds.base import EMPTY
 from crm.records.kinds.composite import PHONE_LABELS
-from crm.services import regions
+from crm.services import follow_ups, regions
 
 
 def _can(perm: str) -> bool:
@@ -96,6 +96,8 @@ def register(app: Flask) -> None:
                                  record_types=record_types, row_labels=row_labels,
                                  field_texts=field_texts, tag_suggestions=tag_suggestions,
                                  PROVINCES=regions.PROVINCES, CITIES_OF=regions.cities_of,
-                                 PHONE_LABELS=PHONE_LABELS, EMPTY_HTML=EMPTY)
+                                 PHONE_LABELS=PHONE_LABELS, EMPTY_HTML=EMPTY,
+                                 follow_up_methods=follow_ups.METHODS,
+                                 follow_up_outcomes=follow_ups.OUTCOMES)
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["phone"] = phone_filter

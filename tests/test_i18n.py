@@ -73,3 +73,15 @@ def test_a_company_has_a_name_and_a_person_a_full_name_in_chinese(app, client, l
     assert "<th>姓名</th>" in people and "<th>名称</th>" not in people
     assert '<label for="name">名称</label>' in company_form
     assert '<label for="name">姓名</label>' in person_form
+
+
+def test_a_typed_time_is_read_in_the_installations_zone_to_the_minute(app):
+    """Shanghai is UTC+8: 09:30 typed is 01:30 UTC (not 01:24, the zone's 1901 offset)."""
+    from datetime import UTC, datetime
+
+    from crm.i18n import local_to_utc
+
+    with app.test_request_context():
+        assert local_to_utc(datetime(2024, 5, 4, 9, 30)) == datetime(2024, 5, 4, 1, 30,
+                                                                     tzinfo=UTC)
+        assert local_to_utc(None) is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crm.database import utcnow
 from crm.extensions import db
 from crm.jobs import enqueue, job
+from crm.jobs import reminders as _reminders  # noqa: F401 - registers the reminder sweep
 from crm.jobs.sweeps import due, sweep
 from crm.models import SystemState
 

@@ -3,11 +3,12 @@
 from crm.models.audit import AuditLog
 from crm.models.customer import Company, Contact
 from crm.models.note import Attachment, Note
+from crm.models.notification import Notification, Reminder
 from crm.models.record import FieldDefinition, Phone, Record, Tag, record_tag
 from crm.models.saved_view import SavedView
 from crm.models.system import SystemState
 from crm.models.user import LoginFailure, Team, User, UserSession
 
 __all__ = ["Attachment", "AuditLog", "Company", "Contact", "FieldDefinition", "LoginFailure",
-           "Note", "Phone", "Record", "SavedView", "SystemState", "Tag", "Team", "User",
-           "UserSession", "record_tag"]
+           "Note", "Notification", "Phone", "Record", "Reminder", "SavedView", "SystemState",
+           "Tag", "Team", "User", "UserSession", "record_tag"]

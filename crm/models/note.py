@@ -1,4 +1,4 @@
-"""Notes on any record (the first timeline entries) and their attachments."""
+"""Notes and follow-ups on any record (timeline entries) and their attachments."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ class Note(TimestampMixin, TrashMixin, db.Model):
     # Sent by the browser with the form; a retried send (a note written offline, a double
     # tap) carries the same key and is saved once.
     client_key: Mapped[str | None] = mapped_column(String(36))
+    # A follow-up (跟进) is a note with a method: how the customer was reached, when, with
+    # what outcome, and when to contact them next (a reminder). A plain note has no method.
+    method: Mapped[str | None] = mapped_column(String(12))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    happened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author = relationship("User", lazy="raise")
     attachments: Mapped[list[Attachment]] = relationship(
@@ -37,6 +43,11 @@ class Note(TimestampMixin, TrashMixin, db.Model):
 
     def __str__(self) -> str:
         return (self.body or "")[:80]
+
+    @property
+    def at(self) -> datetime:
+        """When it happened (a follow-up logged later says when), else when it was written."""
+        return self.happened_at or self.created_at
 
 
 class Attachment(db.Model):

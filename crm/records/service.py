@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import or_
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -166,8 +167,9 @@ def restore(record) -> None:
     db.session.flush()
 
 
-def touch(record) -> None:
-    """Someone was in touch with this record now (a note, a follow-up).
+def touch(record, at=None) -> None:
+    """Someone was in touch with this record now, or at `at` (a follow-up logged later);
+    the last contact only moves forward.
 
     A plain UPDATE, not an edit: it must not bump the version (someone editing the record
     at the same time would get a conflict) nor write a history line.
@@ -175,7 +177,10 @@ def touch(record) -> None:
     model = type(record)
     if not hasattr(model, "last_contact_at"):
         return
-    now = utcnow()
-    db.session.execute(sql_update(model).where(model.id == record.id)
-                       .values(last_contact_at=now))
-    set_committed_value(record, "last_contact_at", now)
+    at = min(at or utcnow(), utcnow())
+    changed = db.session.execute(
+        sql_update(model).where(model.id == record.id, or_(
+            model.last_contact_at.is_(None), model.last_contact_at < at))
+        .values(last_contact_at=at).execution_options(synchronize_session=False)).rowcount
+    if changed:
+        set_committed_value(record, "last_contact_at", at)

@@ -158,14 +158,22 @@ def already_saved(subject, client_key: str | None) -> bool:
 
 
 def add_note(subject, body: str, files: list[CheckedFile], *, user,
-             client_key: str | None = None) -> tuple[Note, list[str]]:
+             client_key: str | None = None, follow_up: dict | None = None,
+             ) -> tuple[Note, list[str]]:
     """Add a note (and its files) to a record; returns the note and the stored file paths,
     which the caller deletes if the commit fails. `client_key` (from the browser) is
-    unique: a second note with the same key fails at commit with an IntegrityError."""
+    unique: a second note with the same key fails at commit with an IntegrityError.
+    `follow_up` (method, outcome, happened_at, next_contact_at) makes it a follow-up: the
+    record's last contact moves to when it happened and the next contact is a reminder."""
     from crm.records.service import touch
+    from crm.services import follow_ups
 
+    follow_up = follow_up or {}
     note = Note(body=body.strip()[:MAX_BODY], created_by=user.id, client_key=client_key or None,
-                record_id=subject.record_id)
+                record_id=subject.record_id, method=follow_up.get("method") or None,
+                outcome=follow_up.get("outcome") or None,
+                happened_at=follow_up.get("happened_at"),
+                next_contact_at=follow_up.get("next_contact_at"))
     stored = []
     for checked in files:
         key = _store(checked)
@@ -174,7 +182,9 @@ def add_note(subject, body: str, files: list[CheckedFile], *, user,
             filename=checked.filename, content_type=checked.content_type,
             size=len(checked.data), storage_key=key))
     db.session.add(note)
-    touch(subject)
+    touch(subject, note.happened_at)
+    db.session.flush()
+    follow_ups.schedule_next_contact(note, user)
     db.session.flush()
     return note, stored
 

@@ -42,7 +42,7 @@ def notes(record_link_id: int, limit: int) -> list[Entry]:
     stmt = (select(Note).where(Note.record_id == record_link_id, Note.deleted_at.is_(None))
             .options(joinedload(Note.author), selectinload(Note.attachments))
             .order_by(Note.created_at.desc(), Note.id.desc()).limit(limit))
-    return [Entry(n.created_at, "note", "records/_timeline_note.html", n)
+    return [Entry(n.at, "note", "records/_timeline_note.html", n)
             for n in db.session.scalars(stmt).unique()]
 
 

@@ -373,7 +373,7 @@ def test_audit_load_more_fragment_uses_keyset_cursor(app, client, hx, admin):
     assert html.count("bulk event") == 50
     assert "bulk event 059</span>" in html and "bulk event 010</span>" in html
     assert "bulk event 009</span>" not in html
-    more = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    more = re.search(r'hx-get="(/admin/audit[^"]+)"', html).group(1).replace("&amp;", "&")
     assert "before=" in more
 
     fragment = hx.get(more)
@@ -394,7 +394,7 @@ def test_audit_load_more_fragment_uses_keyset_cursor(app, client, hx, admin):
 def test_audit_load_more_keeps_the_filter(app, client, hx, admin):
     _bulk_audit(app, 55)
     html = client.get("/admin/audit?action=export").get_data(as_text=True)
-    more = re.search(r'hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    more = re.search(r'hx-get="(/admin/audit[^"]+)"', html).group(1).replace("&amp;", "&")
     assert "action=export" in more
     body = hx.get(more).get_data(as_text=True)
     assert body.count("bulk event") == 5

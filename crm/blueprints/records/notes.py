@@ -1,4 +1,5 @@
-"""Notes on a record's timeline, with photos and files, and downloading those files."""
+"""Notes and follow-ups on a record's timeline, with photos and files, and downloading those
+files."""
 
 from __future__ import annotations
 
@@ -12,19 +13,30 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, Length, Optional, Regexp
 
 from crm.blueprints.records.common import fragment, load
+from crm.database import utcnow
 from crm.extensions import db
 from crm.htmx import is_htmx, toast
+from crm.i18n import local_to_utc
 from crm.models import Attachment, Record
 from crm.permissions import has_permission
 from crm.records import registry
-from crm.services import notes, timeline
+from crm.services import follow_ups, notes, timeline
 from crm.services.scope import scoped
 from crm.validators import LENGTH_MESSAGE, PlainText
 
+CHOOSE = _l("Choose one of the options in the list.")
 UPLOAD_MESSAGES = {
     "too_large": lambda name: _("%(name)s is larger than %(mb)d MB. Choose a smaller file.",
                                 name=name, mb=notes.max_upload_bytes() // 2**20),
@@ -37,8 +49,23 @@ UPLOAD_MESSAGES = {
 
 
 class NoteForm(FlaskForm):
+    """A note, or with a method a follow-up: when, what came of it, and the next contact
+    (typed in the installation's time zone)."""
+
+    method = RadioField(_l("What happened"), default="", validate_choice=False,
+                        choices=[SelectChoice("", _l("Note")),
+                                 *(SelectChoice(k, v) for k, v in follow_ups.METHODS.items())],
+                        validators=[AnyOf(["", *follow_ups.METHODS], message=CHOOSE)])
     body = TextAreaField(_l("Note"), validators=[
         Length(max=notes.MAX_BODY, message=LENGTH_MESSAGE), PlainText(multiline=True)])
+    outcome = SelectField(_l("Outcome"), default="", validate_choice=False,
+                          choices=[SelectChoice("", "—"),
+                                   *(SelectChoice(k, v) for k, v in follow_ups.OUTCOMES.items())],
+                          validators=[AnyOf(["", *follow_ups.OUTCOMES], message=CHOOSE)])
+    happened_at = DateTimeLocalField(_l("When"), validators=[Optional()],
+                                     format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+    next_contact_at = DateTimeLocalField(_l("Next contact"), validators=[Optional()],
+                                         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     # A fresh random key per form; the browser sends it again when it retries (offline notes).
     client_key = HiddenField(validators=[Optional(), Regexp(
         r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
@@ -48,6 +75,41 @@ class NoteForm(FlaskForm):
         super().__init__(*args, **kwargs)
         if not self.client_key.data:
             self.client_key.data = str(uuid.uuid4())
+        if self.method.data is None:
+            self.method.data = ""
+
+    def validate_happened_at(self, field) -> None:
+        moment = local_to_utc(field.data)
+        if moment is not None and moment > utcnow() + follow_ups.FUTURE_SLACK:
+            raise ValidationError(_l("This time has not come yet. Log what happened, and put "
+                                     "what is planned under Next contact."))
+        if moment is not None and moment.year < 2000:
+            raise ValidationError(_l("Check the year of this time."))
+
+    def validate_next_contact_at(self, field) -> None:
+        moment = local_to_utc(field.data)
+        if moment is None:
+            return
+        if moment <= utcnow():
+            raise ValidationError(_l("The next contact is in the past. Choose a later time."))
+        if moment > utcnow() + follow_ups.FURTHEST_NEXT:
+            raise ValidationError(_l("Plan the next contact within two years."))
+
+    def validate_outcome(self, field) -> None:
+        if field.data and not self.method.data:
+            raise ValidationError(_l("Choose how you were in touch (call, visit...) to log "
+                                     "an outcome."))
+
+    def follow_up(self) -> dict:
+        """The follow-up's values for the service (empty for a plain note, which keeps no
+        outcome or time but may still plan the next contact)."""
+        values = {"next_contact_at": local_to_utc(self.next_contact_at.data)}
+        if self.method.data:
+            values.update(method=self.method.data, outcome=self.outcome.data or None,
+                          happened_at=local_to_utc(self.happened_at.data) or utcnow())
+        return values
+
+
 
 
 def add_note(rtype, record_id: int):
@@ -59,18 +121,22 @@ def add_note(rtype, record_id: int):
         files = notes.check_files(_uploads())
     except notes.UploadRefused as refused:
         files, error = [], UPLOAD_MESSAGES[refused.code](refused.filename)
-    if not form.body.data.strip() and not files and not error:
-        error = _("Write a note or attach a file.")
+    if not (form.body.data or "").strip() and not files and not error:
+        if form.method.data and form.method.data in follow_ups.METHODS:
+            if not form.outcome.data:
+                error = _("Say what came of it: write a summary or choose an outcome.")
+        else:
+            error = _("Write a note or attach a file.")
     if not form.validate() or error:
         if form.client_key.errors:
             form.client_key.data = str(uuid.uuid4())  # so that sending again works
         return _timeline_response(rtype, record, form, error, 422)
     _save_once(record, form, files)
+    done = _("Follow-up logged.") if form.method.data else _("Note added.")
     if not is_htmx():
-        flash(_("Note added."), "success")
+        flash(done, "success")
         return redirect(rtype.url("show", record_id=record.id))
-    return toast(_timeline_response(rtype, record, NoteForm(formdata=None), None, 200),
-                 _("Note added."))
+    return toast(_timeline_response(rtype, record, NoteForm(formdata=None), None, 200), done)
 
 
 def _uploads():
@@ -86,8 +152,8 @@ def _save_once(record, form, files) -> None:
         return
     stored: list[str] = []
     try:
-        _note, stored = notes.add_note(record, form.body.data, files, user=current_user,
-                                       client_key=key)
+        _note, stored = notes.add_note(record, form.body.data or "", files, user=current_user,
+                                       client_key=key, follow_up=form.follow_up())
         db.session.commit()
     except Exception as exc:
         db.session.rollback()

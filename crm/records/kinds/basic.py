@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from crm.i18n import format_day, format_moment
+from crm.i18n import format_day, format_moment, local_to_utc
 from crm.records.kinds.base import Kind, clean, required
 from crm.validators import Email, Phone, PlainText, Url, phone_region
 
@@ -227,10 +227,7 @@ class DateTimeKind(DateKind):
                                   format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
 
     def form_value(self, spec, form):
-        local = form[spec.key].data
-        if local is None:
-            return None
-        return local.replace(tzinfo=get_timezone()).astimezone(UTC)
+        return local_to_utc(form[spec.key].data)
 
     def to_form(self, spec, value):
         return value.astimezone(get_timezone()).replace(tzinfo=None) if value else None

@@ -200,7 +200,14 @@
   // [autofocus] (htmx would move the cursor there while settling).
   var before = null;
 
+  // A background refresh (the bell) never moves the focus nor disturbs another swap's.
+  function quiet(evt) {
+    var target = evt.detail.target;
+    return !!(target && target.closest && target.closest("[data-quiet-swap]"));
+  }
+
   document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    if (quiet(evt)) { return; }
     var target = evt.detail.target, active = document.activeElement;
     var inside = target && active && active !== document.body && target.contains(active);
     before = {id: inside ? active.id : null, inside: inside,
@@ -245,6 +252,7 @@
   });
 
   document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    if (quiet(evt)) { return; }
     var form = evt.detail.target;
     typing = null;
     if (!form || form.id !== "quick-add" || !form.getAttribute("data-sent")) { return; }
@@ -274,6 +282,7 @@
   }
 
   document.body.addEventListener("htmx:afterSwap", function (evt) {
+    if (quiet(evt)) { return; }
     if (restoreTyping()) { return; }
     var marked = document.querySelector("[data-focus]");
     if (marked) { marked.removeAttribute("data-focus"); focusOn(marked); return; }
@@ -311,6 +320,7 @@
     if (target && target.id === "record-table") { target.setAttribute("aria-busy", "true"); }
   });
   document.body.addEventListener("htmx:afterRequest", function (evt) {
+    if (quiet(evt)) { return; }
     var target = document.getElementById("record-table");
     if (target) { target.removeAttribute("aria-busy"); }
   });
@@ -394,17 +404,35 @@
     box.hidden = mine.length === 0;
   }
 
+  var FOLLOW_UP = ["method", "outcome", "happened_at", "next_contact_at"];
+
+  function localMinute(date) {  // a datetime-local value of this moment
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) +
+      "T" + two(date.getHours()) + ":" + two(date.getMinutes());
+  }
+
   function keepOffline(form) {
     var body = form.querySelector("textarea[name=body]");
     var files = form.querySelectorAll("input[type=file]");
     var hasFiles = Array.prototype.some.call(files, function (f) { return f.files.length > 0; });
-    if (body && body.value.trim()) {
+    var method = form.querySelector("input[name=method]:checked");
+    var outcome = form.querySelector("[name=outcome]");
+    if ((body && body.value.trim()) || (method && method.value && outcome && outcome.value)) {
       var key = form.querySelector("input[name=client_key]");
       var items = readQueue();
-      items.push({url: form.getAttribute("hx-post"), user: text("user"), body: body.value,
-        key: key ? key.value : newKey(), at: new Date().toISOString()});
+      // A follow-up keeps its way of contact, outcome and times; with no time given it
+      // happened now, not when the phone is back online.
+      var fields = {};
+      FOLLOW_UP.forEach(function (name) {
+        var input = name === "method" ? method : form.querySelector("[name=" + name + "]");
+        if (input && input.value) { fields[name] = input.value; }
+      });
+      if (fields.method && !fields.happened_at) { fields.happened_at = localMinute(new Date()); }
+      items.push({url: form.getAttribute("hx-post"), user: text("user"), body: body ? body.value : "",
+        fields: fields, key: key ? key.value : newKey(), at: new Date().toISOString()});
       writeQueue(items);
-      body.value = "";
+      form.reset();
       if (key) { key.value = newKey(); }
       showToast(text("offline-saved"), "warning");
       showPending();
@@ -424,6 +452,9 @@
     data.append("csrf_token", csrfToken());
     data.append("body", item.body);
     data.append("client_key", item.key);
+    Object.keys(item.fields || {}).forEach(function (name) {
+      if (FOLLOW_UP.indexOf(name) >= 0) { data.append(name, item.fields[name]); }
+    });
     fetch(item.url, {method: "POST", body: data, credentials: "same-origin", redirect: "manual",
       headers: {"X-CSRFToken": csrfToken(), "HX-Request": "true"}})
       .then(function (resp) {
@@ -571,6 +602,7 @@
 
   // A network error during an htmx request: a note is kept for later; otherwise say so.
   document.body.addEventListener("htmx:sendError", function (evt) {
+    if (quiet(evt)) { return; }  // the bell tries again in a minute
     var form = evt.detail && evt.detail.elt && evt.detail.elt.closest &&
       evt.detail.elt.closest("form[data-offline=note]");
     if (form) { keepOffline(form); return; }

@@ -1,0 +1,93 @@
+"""Follow-ups (跟进): how a customer was reached, when, with what outcome, and when to
+contact them next. A follow-up is a note with a method; its next contact is a reminder for
+the rep who logged it, which the clock's sweep (crm/jobs/reminders.py) turns into a
+notification when it is due.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from crm.database import utcnow
+from crm.extensions import db
+from crm.models import Note, Record, Reminder
+from crm.services import notifications
+
+METHODS = {"call": _l("Call"), "visit": _l("Visit"), "meeting": _l("Meeting"),
+           "message": _l("WeChat / message"), "email": _l("Email"), "other": _l("Other")}
+OUTCOMES = {"reached": _l("Talked"), "no_answer": _l("No answer"),
+            "interested": _l("Interested"), "not_interested": _l("Not interested"),
+            "follow_up": _l("Needs another follow-up")}
+# A follow-up may be logged a little ahead of the clock (phones' clocks differ), not more.
+FUTURE_SLACK = timedelta(minutes=10)
+FURTHEST_NEXT = timedelta(days=2 * 366)
+NEXT_CONTACT = "next_contact"
+
+
+def schedule_next_contact(note: Note, user) -> Reminder | None:
+    """The reminder of a follow-up's next contact; earlier pending ones of this user for
+    this record are superseded (the newest plan is the one that counts)."""
+    if note.next_contact_at is None:
+        return None
+    now = utcnow()
+    db.session.execute(
+        update(Reminder).where(Reminder.user_id == user.id,
+                               Reminder.record_id == note.record_id,
+                               Reminder.kind == NEXT_CONTACT, Reminder.handled_at.is_(None))
+        .values(handled_at=now).execution_options(synchronize_session=False))
+    reminder = Reminder(user_id=user.id, record_id=note.record_id, note_id=note.id,
+                        kind=NEXT_CONTACT, due_at=note.next_contact_at)
+    db.session.add(reminder)
+    return reminder
+
+
+def remind(reminder_ids: list[int]) -> int:
+    """Turn claimed reminders into notifications (once each, whatever retries happen);
+    returns how many notifications were added. The caller marks the reminders handled."""
+    from crm.records import registry
+
+    rows = list(db.session.scalars(select(Reminder).where(Reminder.id.in_(reminder_ids))))
+    types = dict(db.session.execute(select(Record.id, Record.type).where(
+        Record.id.in_({r.record_id for r in rows}))).all())
+    names: dict[int, tuple[str, int, str]] = {}  # record link id -> (type, id, name)
+    for type_key in set(types.values()):
+        rtype = registry.find(type_key)
+        if rtype is None:
+            continue
+        model = rtype.model
+        links = [link for link, kind in types.items() if kind == type_key]
+        title = getattr(model, rtype.title_spec.column)
+        for link, rid, name in db.session.execute(
+                select(model.record_id, model.id, title).where(
+                    model.record_id.in_(links), model.deleted_at.is_(None))):
+            names[link] = (type_key, rid, name)
+    added = 0
+    for reminder in rows:
+        found = names.get(reminder.record_id)
+        if found is None:  # the record went to the trash: nothing to remind of
+            continue
+        type_key, rid, name = found
+        added += notifications.notify(
+            reminder.user_id, reminder.kind, f"reminder:{reminder.id}",
+            record_id=reminder.record_id,
+            params={"type": type_key, "id": rid, "name": name,
+                    "due": reminder.due_at.isoformat()})
+    return added
+
+
+def _next_contact_text(params: dict) -> str:
+    from flask_babel import gettext as _
+
+    return _("Time to contact %(name)s (the next contact you planned).",
+             name=params.get("name", ""))
+
+
+notifications.register_kind(NEXT_CONTACT, _next_contact_text)
+
+
+def is_follow_up(note: Note) -> bool:
+    return note.method is not None
+
