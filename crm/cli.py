@@ -279,3 +279,34 @@ def user_create(email: str, password: str, role: str, team: str | None, name: st
                         team_row.id if team_row else None)
     click.echo(f"Created {user.role} {user.email}" + (f" in team {team_row.name}"
                                                       if team_row else ""))
+
+
+@user_group.command("set-password")
+@click.option("--email", required=True, help="the account whose password is lost")
+@click.option("--generate", is_flag=True, help="generate a random password and print it once")
+@with_appcontext
+def user_set_password(email: str, generate: bool) -> None:
+    """Set a new password for a user (e.g. a lost admin password); ends their sessions."""
+    from crm.extensions import db
+    from crm.services import audit, auth
+
+    upgrade_database()
+    user = auth.find_user(email)
+    if user is None:
+        raise click.ClickException(
+            f"No user has the email {email}. Check the spelling; `crm user create` adds one.")
+    if generate:
+        password = auth.random_password()
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        if len(password) < auth.MIN_PASSWORD_LENGTH:
+            raise click.ClickException(
+                f"The password is too short: use at least {auth.MIN_PASSWORD_LENGTH} characters"
+                " (or --generate for a random one). Nothing was changed.")
+    auth.change_password(user, password)
+    audit.record(db.session, "admin", entity="user", entity_id=user.id,
+                 summary=f"password of {user.email} set with crm user set-password")
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; their sessions were signed out.")
+    if generate:
+        click.secho(f"Password (shown once): {password}", fg="green", bold=True)

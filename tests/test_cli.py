@@ -90,6 +90,54 @@ def test_user_create_refuses_a_duplicate_email(app, runner):
     assert _user(app, "cli@test.qiao").role == "rep"
 
 
+# --- crm user set-password --------------------------------------------------------------
+
+def _audit_summaries(app) -> list[str]:
+    from crm.models import AuditLog
+
+    with app.app_context():
+        rows = db.session.scalars(select(AuditLog.summary).where(AuditLog.action == "admin"))
+        found = [s for s in rows if s]
+        db.session.remove()
+        return found
+
+
+def test_set_password_prompts_twice_and_is_audited(app, runner):
+    assert _create(runner, "--role", "admin").exit_code == 0
+    result = runner.invoke(args=["user", "set-password", "--email", "CLI@test.qiao"],
+                           input="brand-new-secret-1\nbrand-new-secret-1\n")
+    assert result.exit_code == 0, result.output
+    assert "New password set for cli@test.qiao" in result.output
+    user = _user(app, "cli@test.qiao")
+    assert auth.verify_password(user.password_hash, "brand-new-secret-1")
+    assert not auth.verify_password(user.password_hash, "long-password-1")
+    assert any("crm user set-password" in s and "cli@test.qiao" in s
+               for s in _audit_summaries(app))
+
+
+def test_set_password_generate_prints_it_once(app, runner):
+    assert _create(runner, "--role", "admin").exit_code == 0
+    result = runner.invoke(args=["user", "set-password", "--email", "cli@test.qiao",
+                                 "--generate"])
+    assert result.exit_code == 0, result.output
+    printed = re.search(r"Password \(shown once\): (\S+)", result.output).group(1)
+    assert result.output.count(printed) == 1
+    assert auth.verify_password(_user(app, "cli@test.qiao").password_hash, printed)
+
+
+def test_set_password_refuses_unknown_email_and_short_password(app, runner):
+    result = runner.invoke(args=["user", "set-password", "--email", "nobody@test.qiao",
+                                 "--generate"])
+    assert result.exit_code == 1
+    assert "No user has the email nobody@test.qiao" in result.output
+    assert _create(runner, "--role", "admin").exit_code == 0
+    result = runner.invoke(args=["user", "set-password", "--email", "cli@test.qiao"],
+                           input="short\nshort\n")
+    assert result.exit_code == 1
+    assert "at least 10 characters" in result.output
+    assert auth.verify_password(_user(app, "cli@test.qiao").password_hash, "long-password-1")
+
+
 # --- crm check ---------------------------------------------------------------------------
 
 def test_check_passes(runner):
@@ -330,3 +378,4 @@ def test_failed_migration_stops_the_start_with_a_message(tmp_path, command):
     assert "migration failed" in result.stderr.lower(), result.stderr
     assert "Traceback" not in result.stderr
     assert "ffffdeadbeef" in result.stderr  # the message says why
+
