@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextvars
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -65,6 +67,31 @@ def _ensure_admin() -> None:
                         fg="green", bold=True)
 
 
+def ensure_port_free(host: str, port: int, how_to_change: str) -> None:
+    """Stop before anything starts when the address cannot be listened on, naming the port
+    and how to pick another (gunicorn would retry, then exit with a terse error)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"Cannot listen on {host}: {exc.strerror}. "
+                                   "Use an address of this machine, e.g. 127.0.0.1.") from exc
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            other = port + 1 if port < 65535 else 5001
+            if exc.errno == errno.EADDRINUSE:
+                reason = (f"Port {port} on {host} is already in use (by another Qiao CRM or "
+                          "another program)")
+            else:
+                reason = f"Cannot listen on port {port} on {host}: {exc.strerror}"
+            raise click.ClickException(
+                f"{reason}, so Qiao CRM did not start. Pick another port: "
+                + how_to_change.format(port=other) + ".") from exc
+
+
 def _child(args: list[str], env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "crm", *args], env=env)
 
@@ -92,6 +119,7 @@ def run_command(host: str, port: int, workers: int, demo: bool) -> None:
     from crm.extensions import db
     from crm.redis_conn import redis_url
 
+    ensure_port_free(host, port, "`make run PORT={port}` or `crm run --port {port}`")
     upgrade_database()
     _ensure_admin()
     if demo:
@@ -136,6 +164,7 @@ def serve_command(host: str, port: int, workers: int, no_migrate: bool) -> None:
     from crm.redis_conn import redis_url
     from crm.wsgi_server import serve
 
+    ensure_port_free(host, port, "`crm serve --port {port}`")
     if not no_migrate:
         upgrade_database()
     redis_url()  # start or join the embedded Redis before forking web workers

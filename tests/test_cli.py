@@ -379,3 +379,22 @@ def test_failed_migration_stops_the_start_with_a_message(tmp_path, command):
     assert "Traceback" not in result.stderr
     assert "ffffdeadbeef" in result.stderr  # the message says why
 
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_port_in_use_says_which_and_how_to_pick_another(tmp_path, command):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = _env(tmp_path / "instance", f"sqlite:///{tmp_path / 'crm.sqlite3'}")
+        env["CRM_REDIS_URL"] = "redis://127.0.0.1:1"  # never reached: the start stops before
+        result = subprocess.run([sys.executable, "-m", "crm", command, "--port", str(port)],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr, result.stderr
+    assert f"--port {port + 1}" in result.stderr
+    if command == "run":
+        assert f"make run PORT={port + 1}" in result.stderr
+    assert "running at" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "crm.sqlite3").exists()  # nothing was started or migrated
