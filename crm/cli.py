@@ -54,17 +54,28 @@ def upgrade_database() -> None:
         ) from exc
 
 
-def _ensure_admin() -> None:
+def ensure_first_admin() -> tuple[str, str | None] | None:
+    """Create the first administrator from CRM_ADMIN_EMAIL / CRM_ADMIN_PASSWORD when there
+    are no users (`crm run` and `crm serve` alike). Returns its email and the generated
+    password to show once (None when CRM_ADMIN_PASSWORD gave it), or None when users exist."""
     from crm.services.system import ensure_admin
 
     cfg = current_app.config["CRM"]
     created = ensure_admin(cfg["ADMIN_EMAIL"], cfg["ADMIN_PASSWORD"] or None)
-    if created:
-        user, password = created
-        click.secho(f"First administrator: {user.email}", fg="green", bold=True)
-        if password:
-            click.secho(f"Password (shown once, change it after signing in): {password}",
-                        fg="green", bold=True)
+    if created is None:
+        return None
+    user, password = created
+    return user.email, password
+
+
+def _print_first_admin(admin: tuple[str, str | None] | None) -> None:
+    if admin is None:
+        return
+    email, password = admin
+    click.secho(f"First administrator: {email}", fg="green", bold=True)
+    click.secho(f"Password (shown once, change it after signing in): {password}"
+                if password else "Password: the one in CRM_ADMIN_PASSWORD",
+                fg="green", bold=True)
 
 
 def ensure_port_free(host: str, port: int, how_to_change: str) -> None:
@@ -121,7 +132,7 @@ def run_command(host: str, port: int, workers: int, demo: bool) -> None:
 
     ensure_port_free(host, port, "`make run PORT={port}` or `crm run --port {port}`")
     upgrade_database()
-    _ensure_admin()
+    _print_first_admin(ensure_first_admin())
     if demo:
         _load_demo()
     # End this process's transaction: on SQLite it holds the write lock while children run.
@@ -167,7 +178,9 @@ def serve_command(host: str, port: int, workers: int, no_migrate: bool) -> None:
     ensure_port_free(host, port, "`crm serve --port {port}`")
     if not no_migrate:
         upgrade_database()
+        _print_first_admin(ensure_first_admin())  # `crm run` did both itself
     redis_url()  # start or join the embedded Redis before forking web workers
+    db.session.remove()
     db.engine.dispose()
     # Serve outside this command's app context: forked workers would inherit it and every
     # request would reuse it, carrying `g` (the signed-in user!) and the database session

@@ -398,3 +398,31 @@ def test_port_in_use_says_which_and_how_to_pick_another(tmp_path, command):
     assert "running at" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "crm.sqlite3").exists()  # nothing was started or migrated
+
+
+@pytest.mark.reliability  # starts gunicorn: a few seconds
+def test_crm_serve_creates_the_first_admin_from_the_environment(app, tmp_path):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    database_url = uri if uri.startswith("postgresql") else None
+    instance = tmp_path / "instance"
+    port = _free_port()
+    log = tmp_path / "crm-serve.log"
+    env = _env(instance, database_url)
+    env["CRM_ADMIN_EMAIL"] = "Admin@Example.com"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "crm", "serve", "--port", str(port),
+                                 "--workers", "1"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(proc, base, log)
+        opener, home = _sign_in(base, log)  # admin@example.com with CRM_ADMIN_PASSWORD
+        assert "Administrator" in home
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        _kill_tree(proc, instance)
+    output = log.read_text()
+    assert "First administrator: admin@example.com" in output, output
+    assert ADMIN_PASSWORD not in output  # given by the admin, so not printed
+    assert "Traceback" not in output, output
