@@ -229,9 +229,10 @@ def clock_command(once: bool) -> None:
 def _load_demo() -> None:
     from crm.services import demo
 
-    summary = demo.load()
-    click.secho(f"Demo data loaded: {summary}", fg="green")
-    click.secho(f"Demo users sign in with the password: {demo.DEMO_PASSWORD}", fg="green")
+    loaded = demo.load()
+    click.secho(f"Demo data loaded: {loaded.summary}", fg="green")
+    for email, role in loaded.users:
+        click.secho(f"Demo {role}: {email}  password: {loaded.password}", fg="green")
 
 
 @click.command("demo")
