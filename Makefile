@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO   ?=
+VERBOSE ?=
 
 .PHONY: run test test-fast install translations lint bench ci clean
 
@@ -22,7 +23,7 @@ translations: $(STAMP)
 	@$(BIN)/pybabel compile -d crm/translations >/dev/null 2>&1 || $(BIN)/pybabel compile -d crm/translations
 
 run: install
-	$(BIN)/crm run --host $(HOST) --port $(PORT) $(if $(DEMO),--demo,)
+	$(BIN)/crm run --host $(HOST) --port $(PORT) $(if $(DEMO),--demo,) $(if $(VERBOSE),--verbose,)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

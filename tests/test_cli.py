@@ -260,7 +260,8 @@ def _wait_ready(proc, base: str, log: Path, timeout: float = 60) -> None:
     pytest.fail(f"/readyz was not 200 within {timeout} s:\n{log.read_text()}")
 
 
-def _sign_in(base: str, log: Path) -> tuple[urllib.request.OpenerDirector, str]:
+def _sign_in(base: str, log: Path, email: str = "admin@example.com",
+             password: str = ADMIN_PASSWORD) -> tuple[urllib.request.OpenerDirector, str]:
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     status, _, page = _get(opener, base + "/login")
@@ -269,7 +270,7 @@ def _sign_in(base: str, log: Path) -> tuple[urllib.request.OpenerDirector, str]:
         r'name="csrf_token" value="([^"]+)"', page)
     assert token, page
     status, final_url, home = _get(opener, base + "/login", {
-        "csrf_token": token.group(1), "email": "admin@example.com", "password": ADMIN_PASSWORD})
+        "csrf_token": token.group(1), "email": email, "password": password})
     assert status == 200, log.read_text()
     assert urllib.parse.urlsplit(final_url).path == "/", log.read_text()
     return opener, home
@@ -325,7 +326,8 @@ def test_crm_run_serves_signs_in_and_stops_every_process_on_ctrl_c(app, tmp_path
     with log.open("w") as out:
         # Own process group, so a failed test can clean up the whole tree; SIGINT as a
         # terminal delivers it (a background launcher may have set it to "ignore").
-        proc = subprocess.Popen([sys.executable, "-m", "crm", "run", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "crm", "run", "--port", str(port),
+                                 "--demo"],
                                 cwd=ROOT, env=_env(instance, database_url), stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -338,6 +340,21 @@ def test_crm_run_serves_signs_in_and_stops_every_process_on_ctrl_c(app, tmp_path
             assert (instance / "crm.sqlite3").is_file()
         _no_request_state_leaks(opener, base)
         _wait_for_worker_heartbeat(opener, base, log)
+        block = _start_block(log)
+        assert f"Qiao CRM is running at {base}" in block
+        assert "First administrator: admin@example.com" in block
+        assert "Password: the one in CRM_ADMIN_PASSWORD" in block
+        demo_password = re.search(r"each with the password: (\S+)", block).group(1)
+        for role, email in (("manager", "manager.east@demo.qiao"), ("rep", "rep.li@demo.qiao"),
+                            ("service", "service@demo.qiao"),
+                            ("marketer", "marketing@demo.qiao")):
+            assert re.search(rf"\b{role}\s+{re.escape(email)}", block), block
+        _, rep_home = _sign_in(base, log, "rep.li@demo.qiao", demo_password)
+        assert "/logout" in rep_home
+        # Printed only once everything answered; requests and jobs since then print nothing.
+        before, after = log.read_text().split(block, 1)
+        assert "Listening at" in before and "Qiao CRM is running at" not in before
+        assert "GET /" not in after and "heartbeat" not in after, after
         processes = _descendants(proc.pid)
         commands = " | ".join(_cmdline(p) for p in processes)
         for role in ("crm serve", "crm worker", "crm clock"):
@@ -356,6 +373,13 @@ def test_crm_run_serves_signs_in_and_stops_every_process_on_ctrl_c(app, tmp_path
         _kill_tree(proc, instance)
     assert "Qiao CRM is running at" in log.read_text()
     assert "Traceback" not in log.read_text(), log.read_text()
+
+
+def _start_block(log: Path) -> str:
+    """The framed block `crm run` prints once web, worker and clock are up."""
+    match = re.search(r"^(\+-+\+)\n.*?^\1$", log.read_text(), re.M | re.S)
+    assert match, log.read_text()
+    return match.group(0)
 
 
 def _database_with_unknown_revision(path: Path) -> str:
