@@ -50,3 +50,26 @@ def test_license_is_an_spdx_string():
     """setuptools deprecated the table form and warns at every install."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert isinstance(project["license"], str)
+
+
+def _pins(lock: str) -> dict[str, str]:
+    text = (ROOT / lock).read_text()
+    return {_name(m.group(1)): m.group(2)
+            for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+) \\$", text, re.M)}
+
+
+def test_lock_files_pin_every_declared_package_with_hashes():
+    """`make` installs the lock files with --require-hashes: a dependency added to
+    pyproject.toml without `make lock` would be missing there."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_name(r) for r in project["dependencies"]}
+    dev = {_name(r) for r in project["optional-dependencies"]["dev"]}
+    production, development = _pins("requirements.lock"), _pins("requirements-dev.lock")
+    assert runtime - production.keys() == set(), "run `make lock`"
+    assert (runtime | dev) - development.keys() == set(), "run `make lock`"
+    for name, version in production.items():  # the same versions in production as tested
+        assert development.get(name) == version, (name, version, development.get(name))
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        text = (ROOT / lock).read_text()
+        assert text.count("==") <= text.count("--hash=sha256:")
+        assert "file://" not in text and "--index-url" not in text and "--find-links" not in text
