@@ -6,15 +6,28 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO   ?=
+VERBOSE ?=
 
-.PHONY: run test test-fast install translations lint bench ci clean
+.PHONY: run test test-fast install translations lint bench ci clean lock
 
-$(STAMP): pyproject.toml
+LOCK     := requirements-dev.lock
+LOCK_CMD := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+
+# Exact versions with hashes from the lock file, then the project itself without resolving.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+# Refresh the lock files after changing the dependencies in pyproject.toml (pins stay where
+# they can); `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release.
+lock: $(STAMP)
+	$(LOCK_CMD) $(LOCK_ARGS) -o requirements.lock pyproject.toml
+	$(LOCK_CMD) $(LOCK_ARGS) --extra dev -o requirements-dev.lock pyproject.toml
 
 install: $(STAMP) translations
 
@@ -22,7 +35,7 @@ translations: $(STAMP)
 	@$(BIN)/pybabel compile -d crm/translations >/dev/null 2>&1 || $(BIN)/pybabel compile -d crm/translations
 
 run: install
-	$(BIN)/crm run --host $(HOST) --port $(PORT) $(if $(DEMO),--demo,)
+	$(BIN)/crm run --host $(HOST) --port $(PORT) $(if $(DEMO),--demo,) $(if $(VERBOSE),--verbose,)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

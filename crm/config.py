@@ -28,6 +28,8 @@ SETTINGS: dict[str, tuple[object, type]] = {
     "EXPORT_MAX_ROWS": (100_000, int),  # records in one export (a list export is one request)
     "TRUSTED_PROXIES": (0, int),
     "SECURE_COOKIES": (False, bool),
+    # Access-log lines of the web server and a line per job from the worker (quiet otherwise).
+    "LOG_ACCESS": (False, bool),
     # PostgreSQL planner cost of a random page read for our connections; "" keeps the
     # server's. 1.1 (data in RAM or on SSD) lets a team's list use its (team_id, id) index.
     "PG_RANDOM_PAGE_COST": ("1.1", str),

@@ -36,9 +36,20 @@ def headers(response: Response) -> Response:
     if request.endpoint != "static":
         # Customer data never lands in a shared or browser cache.
         response.headers["Cache-Control"] = "no-store"
+    elif response.status_code == 200 and _current_version_asked():
+        # A versioned URL never changes content: a new file gets a new URL.
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
     return response
+
+
+def _current_version_asked() -> bool:
+    from crm.templating import static_version
+
+    asked = request.args.get("v")
+    filename = (request.view_args or {}).get("filename")
+    return bool(asked and filename and asked == static_version(filename))
 
 
 class SessionInterface(SecureCookieSessionInterface):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from datetime import datetime
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_login import current_user
 from jinja2 import StrictUndefined
 
@@ -87,7 +89,36 @@ def record_types() -> list:
     return registry.all_types()
 
 
+_static_versions: dict[tuple[str, float], str] = {}
+
+
+def static_version(filename: str) -> str | None:
+    """A short hash of a static file's content (None when there is no such file): put in
+    its URL, a changed file gets a new URL, so browsers may keep each version for a year."""
+    folder = current_app.static_folder or ""
+    path = os.path.realpath(os.path.join(folder, filename))
+    if not path.startswith(os.path.realpath(folder) + os.sep):
+        return None
+    try:
+        key = (path, os.stat(path).st_mtime)
+    except OSError:
+        return None
+    if key not in _static_versions:
+        with open(path, "rb") as fh:
+            _static_versions[key] = hashlib.sha256(fh.read()).hexdigest()[:12]
+    return _static_versions[key]
+
+
+def _version_static_urls(endpoint: str, values: dict) -> None:
+    """url_defaults: every url_for('static', filename=...) carries ?v=<content hash>."""
+    if endpoint == "static" and "v" not in values and "filename" in values:
+        version = static_version(values["filename"])
+        if version:
+            values["v"] = version
+
+
 def register(app: Flask) -> None:
+    app.url_defaults(_version_static_urls)
     if app.debug or app.testing:
         app.jinja_env.undefined = StrictUndefined
     app.jinja_env.globals.update(can=_can, ui_language=ui_language, LANGUAGES=LANGUAGES,

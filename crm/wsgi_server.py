@@ -23,7 +23,8 @@ class _Server(BaseApplication):
 
 def serve(app: Flask, host: str, port: int, workers: int) -> None:
     _Server(app, {"bind": f"{host}:{port}", "workers": workers, "timeout": 60,
-                  "accesslog": "-", "graceful_timeout": 10,
+                  "accesslog": "-" if app.config["CRM"]["LOG_ACCESS"] else None,
+                  "graceful_timeout": 10,
                   "limit_request_line": 8190,
                   # One shared control socket per home directory would clash between
                   # instances; the CRM does not use it.

@@ -90,6 +90,54 @@ def test_user_create_refuses_a_duplicate_email(app, runner):
     assert _user(app, "cli@test.qiao").role == "rep"
 
 
+# --- crm user set-password --------------------------------------------------------------
+
+def _audit_summaries(app) -> list[str]:
+    from crm.models import AuditLog
+
+    with app.app_context():
+        rows = db.session.scalars(select(AuditLog.summary).where(AuditLog.action == "admin"))
+        found = [s for s in rows if s]
+        db.session.remove()
+        return found
+
+
+def test_set_password_prompts_twice_and_is_audited(app, runner):
+    assert _create(runner, "--role", "admin").exit_code == 0
+    result = runner.invoke(args=["user", "set-password", "--email", "CLI@test.qiao"],
+                           input="brand-new-secret-1\nbrand-new-secret-1\n")
+    assert result.exit_code == 0, result.output
+    assert "New password set for cli@test.qiao" in result.output
+    user = _user(app, "cli@test.qiao")
+    assert auth.verify_password(user.password_hash, "brand-new-secret-1")
+    assert not auth.verify_password(user.password_hash, "long-password-1")
+    assert any("crm user set-password" in s and "cli@test.qiao" in s
+               for s in _audit_summaries(app))
+
+
+def test_set_password_generate_prints_it_once(app, runner):
+    assert _create(runner, "--role", "admin").exit_code == 0
+    result = runner.invoke(args=["user", "set-password", "--email", "cli@test.qiao",
+                                 "--generate"])
+    assert result.exit_code == 0, result.output
+    printed = re.search(r"Password \(shown once\): (\S+)", result.output).group(1)
+    assert result.output.count(printed) == 1
+    assert auth.verify_password(_user(app, "cli@test.qiao").password_hash, printed)
+
+
+def test_set_password_refuses_unknown_email_and_short_password(app, runner):
+    result = runner.invoke(args=["user", "set-password", "--email", "nobody@test.qiao",
+                                 "--generate"])
+    assert result.exit_code == 1
+    assert "No user has the email nobody@test.qiao" in result.output
+    assert _create(runner, "--role", "admin").exit_code == 0
+    result = runner.invoke(args=["user", "set-password", "--email", "cli@test.qiao"],
+                           input="short\nshort\n")
+    assert result.exit_code == 1
+    assert "at least 10 characters" in result.output
+    assert auth.verify_password(_user(app, "cli@test.qiao").password_hash, "long-password-1")
+
+
 # --- crm check ---------------------------------------------------------------------------
 
 def test_check_passes(runner):
@@ -212,7 +260,8 @@ def _wait_ready(proc, base: str, log: Path, timeout: float = 60) -> None:
     pytest.fail(f"/readyz was not 200 within {timeout} s:\n{log.read_text()}")
 
 
-def _sign_in(base: str, log: Path) -> tuple[urllib.request.OpenerDirector, str]:
+def _sign_in(base: str, log: Path, email: str = "admin@example.com",
+             password: str = ADMIN_PASSWORD) -> tuple[urllib.request.OpenerDirector, str]:
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     status, _, page = _get(opener, base + "/login")
@@ -221,7 +270,7 @@ def _sign_in(base: str, log: Path) -> tuple[urllib.request.OpenerDirector, str]:
         r'name="csrf_token" value="([^"]+)"', page)
     assert token, page
     status, final_url, home = _get(opener, base + "/login", {
-        "csrf_token": token.group(1), "email": "admin@example.com", "password": ADMIN_PASSWORD})
+        "csrf_token": token.group(1), "email": email, "password": password})
     assert status == 200, log.read_text()
     assert urllib.parse.urlsplit(final_url).path == "/", log.read_text()
     return opener, home
@@ -277,7 +326,8 @@ def test_crm_run_serves_signs_in_and_stops_every_process_on_ctrl_c(app, tmp_path
     with log.open("w") as out:
         # Own process group, so a failed test can clean up the whole tree; SIGINT as a
         # terminal delivers it (a background launcher may have set it to "ignore").
-        proc = subprocess.Popen([sys.executable, "-m", "crm", "run", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "crm", "run", "--port", str(port),
+                                 "--demo"],
                                 cwd=ROOT, env=_env(instance, database_url), stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True,
                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -290,6 +340,21 @@ def test_crm_run_serves_signs_in_and_stops_every_process_on_ctrl_c(app, tmp_path
             assert (instance / "crm.sqlite3").is_file()
         _no_request_state_leaks(opener, base)
         _wait_for_worker_heartbeat(opener, base, log)
+        block = _start_block(log)
+        assert f"Qiao CRM is running at {base}" in block
+        assert "First administrator: admin@example.com" in block
+        assert "Password: the one in CRM_ADMIN_PASSWORD" in block
+        demo_password = re.search(r"each with the password: (\S+)", block).group(1)
+        for role, email in (("manager", "manager.east@demo.qiao"), ("rep", "rep.li@demo.qiao"),
+                            ("service", "service@demo.qiao"),
+                            ("marketer", "marketing@demo.qiao")):
+            assert re.search(rf"\b{role}\s+{re.escape(email)}", block), block
+        _, rep_home = _sign_in(base, log, "rep.li@demo.qiao", demo_password)
+        assert "/logout" in rep_home
+        # Printed only once everything answered; requests and jobs since then print nothing.
+        before, after = log.read_text().split(block, 1)
+        assert "Listening at" in before and "Qiao CRM is running at" not in before
+        assert "GET /" not in after and "heartbeat" not in after, after
         processes = _descendants(proc.pid)
         commands = " | ".join(_cmdline(p) for p in processes)
         for role in ("crm serve", "crm worker", "crm clock"):
@@ -308,6 +373,13 @@ def test_crm_run_serves_signs_in_and_stops_every_process_on_ctrl_c(app, tmp_path
         _kill_tree(proc, instance)
     assert "Qiao CRM is running at" in log.read_text()
     assert "Traceback" not in log.read_text(), log.read_text()
+
+
+def _start_block(log: Path) -> str:
+    """The framed block `crm run` prints once web, worker and clock are up."""
+    match = re.search(r"^(\+-+\+)\n.*?^\1$", log.read_text(), re.M | re.S)
+    assert match, log.read_text()
+    return match.group(0)
 
 
 def _database_with_unknown_revision(path: Path) -> str:
@@ -330,3 +402,51 @@ def test_failed_migration_stops_the_start_with_a_message(tmp_path, command):
     assert "migration failed" in result.stderr.lower(), result.stderr
     assert "Traceback" not in result.stderr
     assert "ffffdeadbeef" in result.stderr  # the message says why
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_port_in_use_says_which_and_how_to_pick_another(tmp_path, command):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = _env(tmp_path / "instance", f"sqlite:///{tmp_path / 'crm.sqlite3'}")
+        env["CRM_REDIS_URL"] = "redis://127.0.0.1:1"  # never reached: the start stops before
+        result = subprocess.run([sys.executable, "-m", "crm", command, "--port", str(port)],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"Port {port} on 127.0.0.1 is already in use" in result.stderr, result.stderr
+    assert f"--port {port + 1}" in result.stderr
+    if command == "run":
+        assert f"make run PORT={port + 1}" in result.stderr
+    assert "running at" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "crm.sqlite3").exists()  # nothing was started or migrated
+
+
+@pytest.mark.reliability  # starts gunicorn: a few seconds
+def test_crm_serve_creates_the_first_admin_from_the_environment(app, tmp_path):
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    database_url = uri if uri.startswith("postgresql") else None
+    instance = tmp_path / "instance"
+    port = _free_port()
+    log = tmp_path / "crm-serve.log"
+    env = _env(instance, database_url)
+    env["CRM_ADMIN_EMAIL"] = "Admin@Example.com"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "crm", "serve", "--port", str(port),
+                                 "--workers", "1"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_ready(proc, base, log)
+        opener, home = _sign_in(base, log)  # admin@example.com with CRM_ADMIN_PASSWORD
+        assert "Administrator" in home
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    finally:
+        _kill_tree(proc, instance)
+    output = log.read_text()
+    assert "First administrator: admin@example.com" in output, output
+    assert ADMIN_PASSWORD not in output  # given by the admin, so not printed
+    assert "Traceback" not in output, output

@@ -202,3 +202,39 @@ def test_sqlite_foreign_keys_are_enforced(app):
             db.session.commit()
         db.session.rollback()
         db.session.remove()
+
+
+def test_static_urls_are_versioned_and_cached_for_a_year(app, client):
+    import hashlib
+    from pathlib import Path
+
+    page = client.get("/login").get_data(as_text=True)
+    css = Path(app.static_folder, "css", "app.css").read_bytes()
+    version = hashlib.sha256(css).hexdigest()[:12]
+    assert f"/static/css/app.css?v={version}" in page
+    for path in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+        assert re.search(r"\?v=[0-9a-f]{12}$", path), path
+        response = client.get(path)
+        assert response.status_code == 200
+        cache = response.headers["Cache-Control"]
+        assert "max-age=31536000" in cache and "immutable" in cache, (path, cache)
+        assert "no-store" not in cache
+
+    # Without the version, or with an old one, the browser revalidates as before.
+    for path in ("/static/css/app.css", "/static/css/app.css?v=000000000000"):
+        cache = client.get(path).headers.get("Cache-Control", "")
+        assert "immutable" not in cache and "max-age=31536000" not in cache, (path, cache)
+    assert client.get("/static/no-such-file.css?v=abc").status_code == 404
+
+
+def test_nginx_sample_sends_hsts_and_caches_versioned_static_files():
+    from pathlib import Path
+
+    conf = (Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf").read_text()
+    static = conf[conf.index("location /static/"):]
+    static = static[:static.index("}")]
+    assert 'Strict-Transport-Security "max-age=31536000" always' in conf
+    assert "Strict-Transport-Security" in static  # add_header in a location is not inherited
+    assert "add_header Cache-Control $qiao_static_cache" in static
+    assert '"public, max-age=31536000, immutable"' in conf
+    assert "expires" not in static

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crm.extensions import db
 from crm.services import auth, demo_customers, users
-
-DEMO_PASSWORD = "demo-pass-2026"
 
 TEAMS = ("华东销售 East China Sales", "North Sales")
 USERS = (
@@ -23,18 +23,30 @@ LOADERS: list = []
 LOADERS.append(demo_customers.load)
 
 
-def load() -> str:
-    """Create the demo teams and users (idempotent), then each area's demo data."""
+@dataclass(frozen=True)
+class Loaded:
+    summary: str
+    password: str  # the demo users' password, new at every load, to print
+    users: list[tuple[str, str]]  # (email, role)
+
+
+def load() -> Loaded:
+    """Create the demo teams and users (idempotent), then each area's demo data. The demo
+    users get a new random password each time (a fixed one would open any demo left on a
+    reachable address), which the caller prints."""
+    password = auth.random_password()
     teams = [users.team_by_name(name) or users.create_team(name) for name in TEAMS]
     created = []
     for email, name, role, team in USERS:
         user = auth.find_user(email)
         if user is None:
-            user = auth.create_user(email, name, DEMO_PASSWORD, role, teams[team].id)
+            user = auth.create_user(email, name, password, role, teams[team].id)
+        else:
+            auth.change_password(user, password)
         created.append(user)
     db.session.commit()
     parts = [f"{len(teams)} teams", f"{len(created)} users"]
     for loader in LOADERS:
         parts.append(loader(created))
     db.session.commit()
-    return ", ".join(parts)
+    return Loaded(", ".join(parts), password, [(u.email, u.role) for u in created])

@@ -120,8 +120,16 @@ def test_no_critical_or_serious_violation_anywhere(app, live_server, browser, ma
     assert found == [], "\n".join(found)
 
 
-def test_pages_do_not_scroll_sideways_at_320_px(app, live_server, browser, make_user):
+def test_pages_do_not_scroll_sideways_at_320_px(app, live_server, browser, make_user,
+                                                 redis_url):
     """The narrowest phones: the System page (long worker and job ids) and the lists."""
+    import redis
+    from rq import Worker
+
+    # A real worker registration with a long id, as the System page lists it.
+    long_id = "qiao-crm-worker-on-a-host-with-a-long-name-" + "9f2c4e1a7b" * 4
+    Worker(["default"], name=long_id,
+           connection=redis.Redis.from_url(redis_url)).register_birth()
     admin = make_user("admin", team="Team A", name="Ada Admin")
     with app.app_context():
         email = db.session.get(User, admin).email
@@ -136,6 +144,8 @@ def test_pages_do_not_scroll_sideways_at_320_px(app, live_server, browser, make_
         for path in ("/admin/system", "/companies", "/admin/audit", "/admin/fields/company"):
             page.goto(f"{live_server}{path}")
             expect(page.locator("h1")).to_be_visible()
+            if path == "/admin/system":
+                expect(page.locator("#workers")).to_contain_text(long_id)
             width = page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px)"
     finally:
