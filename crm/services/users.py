@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from crm.extensions import db
 from crm.models import Team, User
+from crm.models.user import team_key
 from crm.services import auth
 from crm.services.records import check_version
 
@@ -100,4 +101,4 @@ def rename_team(team: Team, name: str, version) -> None:
 
 
 def team_by_name(name: str) -> Team | None:
-    return db.session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
+    return db.session.scalar(select(Team).where(Team.name_key == team_key(name)))

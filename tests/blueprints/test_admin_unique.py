@@ -27,7 +27,7 @@ def _admin_client(app, make_user, email: str) -> CrmClient:
     return client
 
 
-def _race(app, clients, url: str, data: dict) -> list:
+def _race(app, clients, url: str, data: dict | list[dict]) -> list:
     """POST the same form from each client in its own thread. On PostgreSQL both requests
     pass the form's uniqueness check before either writes (each waits at a barrier before
     its first flush), so the unique index decides. SQLite runs write requests one after the
@@ -46,7 +46,7 @@ def _race(app, clients, url: str, data: dict) -> list:
     answers = [None] * len(clients)
 
     def post(i):
-        answers[i] = clients[i].post(url, data=data)
+        answers[i] = clients[i].post(url, data=data[i] if isinstance(data, list) else data)
 
     event.listen(Session, "before_flush", wait_for_the_other)
     try:
@@ -100,3 +100,28 @@ def test_the_service_reports_a_unique_violation_as_the_field(app, db):
                      team_id=None, password=None)
     assert db.session.scalar(select(func.count()).select_from(User)) == 2
     assert db.session.scalar(select(func.count()).select_from(Team)) == 2
+
+
+def test_same_team_name_in_another_case_at_the_same_moment(app, make_user):
+    """The unique index is on the casefolded name: "Ärzte" and "ÄRZTE" sent together,
+    both past the form's check, still make one team."""
+    clients = [_admin_client(app, make_user, f"admin{i}@test.qiao") for i in range(2)]
+    answers = _race(app, clients, "/admin/teams", [{"name": "Ärzte"}, {"name": "ÄRZTE"}])
+    assert sorted(a.status_code for a in answers) == [302, 422]
+    assert _count(app, Team) == 1
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Ärzte", " äRZTE "), ("ＮＯＲＴＨ", "north"), ("Straße", "STRASSE"), ("Ωmega", "ωMEGA"),
+    ("North  East", "north east")])
+def test_team_names_compare_casefolded_in_every_script(app, client, make_user, first, second):
+    sign_in(client, make_user("admin", team=None, email="boss@test.qiao"))
+    assert client.post("/admin/teams", data={"name": first}).status_code == 302
+    refused = client.post("/admin/teams", data={"name": second})
+    assert refused.status_code == 422
+    assert b"A team with this name already exists." in refused.data
+    with app.app_context():
+        assert users.team_by_name(second).name == first.strip()
+        with pytest.raises(users.TakenError):  # the index itself, past the form's check
+            users.create_team(second)
+    assert _count(app, Team) == 1
