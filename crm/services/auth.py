@@ -66,20 +66,28 @@ def is_throttled(email: str, ip: str) -> bool:
     )
 
 
-def _fail(email: str, ip: str, reason: str) -> LoginRefused:
+def _fail(email: str, ip: str, reason: str, note: str | None = None,
+          user_id: int | None = None) -> LoginRefused:
     db.session.add(LoginFailure(email=email, ip=ip))
-    audit.record(db.session, "login_failed", entity="user", summary=f"{email} ({reason})")
+    audit.record(db.session, "login_failed", entity="user", entity_id=user_id,
+                 summary=f"{email} ({note or reason})")
     db.session.commit()
     return LoginRefused(reason)
+
+
+def _refuse_if_throttled(email: str, ip: str, note: str = "throttled",
+                         user_id: int | None = None) -> None:
+    if is_throttled(email, ip):
+        audit.record(db.session, "login_failed", entity="user", entity_id=user_id,
+                     summary=f"{email} ({note})")
+        db.session.commit()
+        raise LoginRefused("throttled")
 
 
 def authenticate(email: str, password: str, ip: str) -> User:
     """Check the credentials; commits a failure row and raises LoginRefused when they fail."""
     email = normalize_email(email)
-    if is_throttled(email, ip):
-        audit.record(db.session, "login_failed", entity="user", summary=f"{email} (throttled)")
-        db.session.commit()
-        raise LoginRefused("throttled")
+    _refuse_if_throttled(email, ip)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         verify_password(_DUMMY_HASH, password)
@@ -135,6 +143,15 @@ def load_session_user(sid: str) -> User | None:
     if user is not None:
         user.session_id = sid
     return user
+
+
+def check_current_password(user: User, password: str, ip: str) -> None:
+    """The password form's current-password check: throttled and audited like sign-in (the
+    same per-account and per-address limits, failures counted together), so a stolen
+    session cannot guess the password either. Raises LoginRefused('invalid'/'throttled')."""
+    _refuse_if_throttled(user.email, ip, "throttled, password change", user.id)
+    if not verify_password(user.password_hash, password):
+        raise _fail(user.email, ip, "invalid", "wrong current password", user.id)
 
 
 def change_password(user: User, new_password: str) -> None:
