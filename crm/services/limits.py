@@ -55,3 +55,18 @@ def admit(bucket: str, limit: int, recorded: Callable[[], int]) -> Iterator[bool
     finally:
         if in_flight is not None:
             _leave(key)
+
+
+def pause(name: str, seconds: int) -> None:
+    """Remember for `seconds` that `name` is over its limit (best effort)."""
+    try:
+        _conn().set(PREFIX + "paused:" + name, 1, ex=seconds)
+    except redis.RedisError:
+        pass
+
+
+def paused(name: str) -> bool:
+    try:
+        return bool(_conn().exists(PREFIX + "paused:" + name))
+    except redis.RedisError:
+        return False
