@@ -51,3 +51,13 @@ def test_upgrade_refuses_names_that_fold_together(empty_database, capfd):  # noq
         db.engine.dispose()
     _upgrade(empty_database)
     assert "name_key" in _columns(empty_database)
+
+
+def test_the_benchmark_loader_fills_the_team_key(app, db):
+    """Bulk inserts bypass the model's hook: the loader computes the key itself."""
+    from crm import bench_data
+    from crm.models import Team
+
+    bench_data.generate("tiny", echo=lambda _line: None)
+    teams = db.session.scalars(db.select(Team)).all()
+    assert teams and all(t.name_key == t.name.casefold() for t in teams)
