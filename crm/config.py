@@ -24,6 +24,8 @@ SETTINGS: dict[str, tuple[object, type]] = {
     "LOGIN_ACCOUNT_WINDOW_MINUTES": (15, int),
     "LOGIN_MAX_FAILURES_PER_IP": (10, int),
     "LOGIN_IP_WINDOW_SECONDS": (60, int),
+    "DUPLICATE_REVEALS_PER_USER": (120, int),
+    "DUPLICATE_REVEALS_WINDOW_MINUTES": (10, int),
     "MAX_UPLOAD_MB": (16, int),
     "EXPORT_MAX_ROWS": (100_000, int),  # records in one export (a list export is one request)
     "TRUSTED_PROXIES": (0, int),

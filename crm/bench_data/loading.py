@@ -85,13 +85,15 @@ def stamps(fraction: float, rng: random.Random) -> dict:
 def load_users(ctx: LoadContext) -> str:
     """Teams, one admin, and per team one manager, one service agent and reps."""
     from crm.models import Team, User
+    from crm.models.user import team_key
     from crm.services.auth import hash_password
 
     conn, fake, scale = ctx.conn, ctx.fake, ctx.scale
     team_t, user_t = Team.__table__, User.__table__
     first_team = next_id(conn, team_t)
-    teams = [{"id": first_team + i, "name": f"Bench {i + 1:02d} {fake.town(*fake.place())}销售部",
-              **stamps(0.0, fake.rng)} for i in range(scale.teams)]
+    names = [f"Bench {i + 1:02d} {fake.town(*fake.place())}销售部" for i in range(scale.teams)]
+    teams = [{"id": first_team + i, "name": name, "name_key": team_key(name),
+              **stamps(0.0, fake.rng)} for i, name in enumerate(names)]
     insert_batches(conn, team_t, teams)
     ctx.teams = [t["id"] for t in teams]
     password_hash = hash_password(BENCH_PASSWORD)  # once: argon2 is slow by design

@@ -5,19 +5,36 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from crm.database import UTCDateTime, utcnow
 from crm.extensions import db
 from crm.models.mixins import TimestampMixin, VersionMixin
+from crm.services.normalize import fold_text
+
+
+def team_key(name: str) -> str:
+    """What two team names must differ in: NFKC, casefold, trimmed, single spaces."""
+    return fold_text(name)
 
 
 class Team(TimestampMixin, VersionMixin, db.Model):
     __audited__ = True
+    __audit_skip__ = frozenset({"name_key"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True, nullable=False)
+    # The name NFKC-normalised and casefolded (every script, not only ASCII as SQLite's
+    # lower()), unique: "North", "NORTH" and "ｎｏｒｔｈ" are one team on both databases.
+    name_key: Mapped[str] = mapped_column(Text, nullable=False)
+
+    __table_args__ = (Index("ix_team_name_key", "name_key", unique=True),)
+
+    @validates("name")
+    def _keep_key(self, _key, name: str) -> str:
+        self.name_key = team_key(name)
+        return name
 
     members: Mapped[list[User]] = relationship(back_populates="team", lazy="raise")
 

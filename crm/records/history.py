@@ -18,7 +18,8 @@ from crm.records.fields import FieldSpec
 ACTIONS = {"login": _l("Signed in"), "login_failed": _l("Sign-in failed"),
            "logout": _l("Signed out"), "create": _l("Created"), "update": _l("Changed"),
            "delete": _l("Moved to the trash"), "restore": _l("Restored"),
-           "export": _l("Exported"), "admin": _l("Administration")}
+           "export": _l("Exported"), "admin": _l("Administration"),
+           "lookup": _l("Duplicate check showed another rep's customer")}
 # Bookkeeping columns a person reading a history does not need to see.
 HIDDEN = frozenset({"id", "created_by", "version", "created_at", "updated_at", "deleted_at",
                     "team_id", "record_id", "password_hash"})

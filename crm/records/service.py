@@ -19,7 +19,7 @@ from crm.extensions import db
 from crm.models import Record
 from crm.records import completeness, registry
 from crm.records.types import allowed
-from crm.services import audit
+from crm.services import audit, dedupe
 from crm.services.normalize import search_blob
 from crm.services.records import VersionConflict, check_version
 
@@ -30,9 +30,10 @@ __all__ = ["DuplicateFound", "VersionConflict", "create", "restore", "touch", "t
 class DuplicateFound(Exception):
     """Possible duplicates exist and the user has not confirmed saving anyway."""
 
-    def __init__(self, candidates: list):
+    def __init__(self, candidates: list, paused: bool = False):
         super().__init__(f"{len(candidates)} possible duplicates")
         self.candidates = candidates
+        self.paused = paused  # other reps' customers left out (dedupe.screen)
 
 
 def type_of(record):
@@ -92,9 +93,10 @@ def _identity(rtype, record) -> list:
 def _check_duplicates(rtype, record, user, *, exclude_id=None) -> None:
     if rtype.duplicates is None:
         return
-    found = rtype.duplicates(record, user=user, exclude_id=exclude_id)
+    found, paused = dedupe.screen(rtype.duplicates(record, user=user, exclude_id=exclude_id),
+                                  user)
     if found:
-        raise DuplicateFound(found)
+        raise DuplicateFound(found, paused)
 
 
 def create(rtype, values: dict, *, user, confirmed: bool = False):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+from collections.abc import Iterator
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -13,7 +15,7 @@ from sqlalchemy import func, select, update
 from crm.database import utcnow
 from crm.extensions import db
 from crm.models import LoginFailure, User, UserSession
-from crm.services import audit
+from crm.services import audit, limits
 
 _hasher = PasswordHasher()  # argon2id with the library's defaults (meet OWASP guidance)
 # Verified against when the account does not exist, so timing does not reveal which emails exist.
@@ -53,41 +55,52 @@ def _failures_since(column, value: str, seconds: int) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def is_throttled(email: str, ip: str) -> bool:
-    """Too many recent failures for this account or from this address."""
-    cfg = current_app.config["CRM"]
-    account_window = int(cfg["LOGIN_ACCOUNT_WINDOW_MINUTES"]) * 60
-    if _failures_since(LoginFailure.email, email, account_window) >= int(
-        cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
-    ):
-        return True
-    return _failures_since(LoginFailure.ip, ip, int(cfg["LOGIN_IP_WINDOW_SECONDS"])) >= int(
-        cfg["LOGIN_MAX_FAILURES_PER_IP"]
-    )
-
-
-def _fail(email: str, ip: str, reason: str) -> LoginRefused:
+def _fail(email: str, ip: str, reason: str, note: str | None = None,
+          user_id: int | None = None) -> LoginRefused:
     db.session.add(LoginFailure(email=email, ip=ip))
-    audit.record(db.session, "login_failed", entity="user", summary=f"{email} ({reason})")
+    audit.record(db.session, "login_failed", entity="user", entity_id=user_id,
+                 summary=f"{email} ({note or reason})")
     db.session.commit()
     return LoginRefused(reason)
+
+
+@contextlib.contextmanager
+def _password_check(email: str, ip: str, note: str = "throttled",
+                    user_id: int | None = None) -> Iterator[None]:
+    """Run one password check inside the block, or raise LoginRefused('throttled')
+    (audited) when the account or the address has used up its failures in the window.
+
+    The failures are rows in the database; `limits.admit` counts the checks in flight in
+    Redis too, so parallel checks (several web processes) never exceed the limit. A failed
+    check must commit its LoginFailure inside the block (`_fail` does)."""
+    cfg = current_app.config["CRM"]
+    account_window = int(cfg["LOGIN_ACCOUNT_WINDOW_MINUTES"]) * 60
+    ip_window = int(cfg["LOGIN_IP_WINDOW_SECONDS"])
+    with limits.admit(f"login:account:{email}", int(cfg["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
+                      lambda: _failures_since(LoginFailure.email, email, account_window)
+                      ) as account_ok, \
+            limits.admit(f"login:ip:{ip}", int(cfg["LOGIN_MAX_FAILURES_PER_IP"]),
+                         lambda: _failures_since(LoginFailure.ip, ip, ip_window)) as ip_ok:
+        if not (account_ok and ip_ok):
+            audit.record(db.session, "login_failed", entity="user", entity_id=user_id,
+                         summary=f"{email} ({note})")
+            db.session.commit()
+            raise LoginRefused("throttled")
+        yield
 
 
 def authenticate(email: str, password: str, ip: str) -> User:
     """Check the credentials; commits a failure row and raises LoginRefused when they fail."""
     email = normalize_email(email)
-    if is_throttled(email, ip):
-        audit.record(db.session, "login_failed", entity="user", summary=f"{email} (throttled)")
-        db.session.commit()
-        raise LoginRefused("throttled")
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
-        raise _fail(email, ip, "invalid")
-    if not verify_password(user.password_hash, password):
-        raise _fail(email, ip, "invalid")
-    if not user.is_active:
-        raise _fail(email, ip, "inactive")
+    with _password_check(email, ip):
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            verify_password(_DUMMY_HASH, password)
+            raise _fail(email, ip, "invalid")
+        if not verify_password(user.password_hash, password):
+            raise _fail(email, ip, "invalid")
+        if not user.is_active:
+            raise _fail(email, ip, "inactive")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -135,6 +148,15 @@ def load_session_user(sid: str) -> User | None:
     if user is not None:
         user.session_id = sid
     return user
+
+
+def check_current_password(user: User, password: str, ip: str) -> None:
+    """The password form's current-password check: throttled and audited like sign-in (the
+    same per-account and per-address limits, failures counted together), so a stolen
+    session cannot guess the password either. Raises LoginRefused('invalid'/'throttled')."""
+    with _password_check(user.email, ip, "throttled, password change", user.id):
+        if not verify_password(user.password_hash, password):
+            raise _fail(user.email, ip, "invalid", "wrong current password", user.id)
 
 
 def change_password(user: User, new_password: str) -> None:

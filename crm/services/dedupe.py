@@ -18,13 +18,16 @@ People match on any phone (E.164) or the normalised email.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from rapidfuzz import fuzz
-from sqlalchemy import or_, select, union
+from sqlalchemy import func, or_, select, union
 
+from crm.database import utcnow
 from crm.extensions import db
-from crm.models import Company, Contact, Phone, User
+from crm.models import AuditLog, Company, Contact, Phone, User
+from crm.services import audit, limits
 from crm.services.normalize import loose_company_key, normalize_company_name, normalize_email
 from crm.services.scope import can_see
 
@@ -145,3 +148,54 @@ def find_contact_duplicates(phones: list[str], email: str | None, *,
         reason = "email" if email_norm and contact.email_norm == email_norm else "phone"
         found.append(_candidate("contact", contact, owner, reason, 100, user))
     return sorted(found, key=lambda c: c.id)
+
+
+# --- what another rep's customers reveal ------------------------------------------------
+# An out-of-scope candidate shows its name and owner by design (so the rep asks the owner
+# instead of adding a duplicate); typing names one after another would list another team's
+# customers. So each lookup that showed one is an audit row ("lookup"), and a user whose
+# lookups showed DUPLICATE_REVEALS_PER_USER of them within the window gets no more for a few
+# minutes: the form still works, the prompt says the check is paused.
+
+
+def _reveal_limits() -> tuple[int, int]:
+    cfg = current_app.config["CRM"]
+    return (int(cfg["DUPLICATE_REVEALS_PER_USER"]),
+            int(cfg["DUPLICATE_REVEALS_WINDOW_MINUTES"]) * 60)
+
+
+def _reveals(user_id: int, seconds: int) -> int:
+    since = utcnow() - timedelta(seconds=seconds)
+    return db.session.scalar(select(func.count()).select_from(AuditLog).where(
+        AuditLog.user_id == user_id, AuditLog.action == "lookup",
+        AuditLog.at >= since)) or 0
+
+
+def screen(candidates: list, user) -> tuple[list, bool]:
+    """The candidates `user` may be shown, and whether the check of other reps' customers is
+    paused for them. Once paused, every lookup says so (with or without a match, so the
+    note itself tells nothing) until the window has passed."""
+    if user is None:
+        return candidates, False
+    limit, seconds = _reveal_limits()
+    name = f"reveals:{user.id}"
+    paused = limits.paused(name)
+    if not paused and any(not c.can_open for c in candidates) and (
+            _reveals(user.id, seconds) >= limit):
+        limits.pause(name, seconds)
+        paused = True
+    if paused:
+        return [c for c in candidates if c.can_open], True
+    return candidates, False
+
+
+def record_reveal(candidates: list, user) -> bool:
+    """Add the audit row of a lookup that showed another rep's customer (the caller
+    commits); False when it showed none."""
+    hidden = [c for c in candidates if not c.can_open]
+    if user is None or not hidden:
+        return False
+    audit.record(db.session, "lookup", entity=hidden[0].kind, entity_id=hidden[0].id,
+                 summary="; ".join(f"{c.name} ({c.owner_name or '—'})" for c in hidden)[:300],
+                 user_id=user.id)
+    return True

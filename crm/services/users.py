@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from crm.extensions import db
 from crm.models import Team, User
+from crm.models.user import team_key
 from crm.services import auth
 from crm.services.records import check_version
 
 
 class UserRuleError(ValueError):
     """An admin change that would lock everyone out; the message says why."""
+
+
+class TakenError(ValueError):
+    """Another admin saved the same email or team name at the same moment: the form's check
+    passed for both, the unique index refused the loser. str() is the form field's name."""
+
+
+def _commit_unique(field: str, taken) -> None:
+    """Commit; a unique violation (PostgreSQL raises it at flush or commit, SQLite at flush)
+    is rolled back and reported as TakenError(field) when `taken()` now finds the value."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if taken():
+            raise TakenError(field) from None
+        raise
 
 
 def _active_admins() -> int:
@@ -23,9 +42,16 @@ def _active_admins() -> int:
     return len(db.session.scalars(stmt).all())
 
 
+def email_taken(email: str, except_id: int | None = None) -> bool:
+    stmt = select(User.id).where(User.email == auth.normalize_email(email))
+    if except_id:
+        stmt = stmt.where(User.id != except_id)
+    return db.session.scalar(stmt) is not None
+
+
 def create(email: str, name: str, password: str, role: str, team_id: int | None) -> User:
     user = auth.create_user(email, name, password, role, team_id)
-    db.session.commit()
+    _commit_unique("email", lambda: email_taken(email))
     return user
 
 
@@ -43,7 +69,8 @@ def update(user: User, version, *, email: str, name: str, role: str, team_id: in
     if password:
         user.password_hash = auth.hash_password(password)
         auth.revoke_all_sessions(user.id, keep=keep_session)
-    db.session.commit()
+    user_id = user.id
+    _commit_unique("email", lambda: email_taken(email, user_id))
 
 
 def set_active(user: User, active: bool, acting_user_id: int) -> None:
@@ -61,15 +88,17 @@ def set_active(user: User, active: bool, acting_user_id: int) -> None:
 def create_team(name: str) -> Team:
     team = Team(name=name.strip())
     db.session.add(team)
-    db.session.commit()
+    _commit_unique("name", lambda: team_by_name(name) is not None)
     return team
 
 
 def rename_team(team: Team, name: str, version) -> None:
     check_version(team, version)
     team.name = name.strip()
-    db.session.commit()
+    team_id = team.id
+    _commit_unique("name", lambda: (found := team_by_name(name)) is not None
+                   and found.id != team_id)
 
 
 def team_by_name(name: str) -> Team | None:
-    return db.session.scalar(select(Team).where(func.lower(Team.name) == name.strip().lower()))
+    return db.session.scalar(select(Team).where(Team.name_key == team_key(name)))

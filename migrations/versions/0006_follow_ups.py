@@ -2,7 +2,7 @@
 that the clock's sweep turns into in-app notifications
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005c
 Create Date: 2026-12-02 01:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005c'
 branch_labels = None
 depends_on = None
 

@@ -2,16 +2,20 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from crm.config import ROLES
 from crm.extensions import db
-from crm.models import Team, User
+from crm.models import Team
 from crm.permissions import ROLE_LABELS
-from crm.services.auth import MIN_PASSWORD_LENGTH, normalize_email
+from crm.services import users
+from crm.services.auth import MIN_PASSWORD_LENGTH
+
+EMAIL_TAKEN = _l("A user with this email already exists.")
+TEAM_TAKEN = _l("A team with this name already exists.")
 
 
 def team_choices() -> list[SelectChoice]:
@@ -40,11 +44,8 @@ class UserForm(FlaskForm):
         self.team_id.choices = team_choices()
 
     def validate_email(self, field) -> None:
-        stmt = select(User.id).where(User.email == normalize_email(field.data))
-        if self.user_id:
-            stmt = stmt.where(User.id != self.user_id)
-        if db.session.scalar(stmt):
-            raise ValidationError(_l("A user with this email already exists."))
+        if users.email_taken(field.data, self.user_id):
+            raise ValidationError(EMAIL_TAKEN)
 
     generate = BooleanField(_l("Make up a password for me (shown once)"))
 
@@ -69,11 +70,9 @@ class TeamForm(FlaskForm):
         self.team_id = team_id
 
     def validate_name(self, field) -> None:
-        stmt = select(Team.id).where(func.lower(Team.name) == field.data.strip().lower())
-        if self.team_id:
-            stmt = stmt.where(Team.id != self.team_id)
-        if db.session.scalar(stmt):
-            raise ValidationError(_l("A team with this name already exists."))
+        found = users.team_by_name(field.data)
+        if found is not None and found.id != self.team_id:
+            raise ValidationError(TEAM_TAKEN)
 
 
 MAX_CHOICES = 100

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from crm.blueprints.admin import bp
-from crm.blueprints.admin.forms import TeamForm
+from crm.blueprints.admin.forms import TEAM_TAKEN, TeamForm
 from crm.extensions import db
 from crm.models import Team, User
 from crm.permissions import access
@@ -27,10 +27,16 @@ def teams_index():
 def teams_create():
     """Create a team."""
     form = TeamForm()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if valid:
+        try:
+            team = users.create_team(form.name.data)
+        except users.TakenError:  # another admin saved the same name a moment earlier
+            form.name.errors = [*form.name.errors, TEAM_TAKEN]
+            valid = False
+    if not valid:
         teams = db.session.scalars(db.select(Team).order_by(Team.name)).all()
         return render_template("admin/teams.html", teams=teams, counts={}, form=form), 422
-    team = users.create_team(form.name.data)
     flash(_("Team %(name)s created.", name=team.name), "success")
     return redirect(url_for("admin.teams_index"))
 
@@ -48,6 +54,8 @@ def teams_update(team_id: int):
         except VersionConflict:
             db.session.rollback()
             flash(_("Someone else changed this team. Reload and try again."), "error")
+        except users.TakenError:
+            flash(str(TEAM_TAKEN), "error")
     else:
         flash(" ".join(str(e) for e in form.name.errors), "error")
     return redirect(url_for("admin.teams_index"))

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.blueprints.admin import bp
-from crm.blueprints.admin.forms import UserForm
+from crm.blueprints.admin.forms import EMAIL_TAKEN, UserForm
 from crm.extensions import db
 from crm.models import User
 from crm.permissions import ROLE_LABELS, access
@@ -52,8 +52,12 @@ def users_create():
     if not form.validate_on_submit():
         return render_template("admin/user_form.html", form=form, user=None), 422
     password = form.password.data or (auth.random_password() if form.generate.data else "")
-    user = users.create(form.email.data, form.name.data.strip(), password, form.role.data,
-                        _team_id(form))
+    try:
+        user = users.create(form.email.data, form.name.data.strip(), password, form.role.data,
+                            _team_id(form))
+    except users.TakenError:  # another admin saved the same email a moment earlier
+        form.email.errors = [*form.email.errors, EMAIL_TAKEN]
+        return render_template("admin/user_form.html", form=form, user=None), 422
     if not form.password.data:  # shown once, on this answer only (never in a cookie)
         return render_template("admin/user_created.html", user=user, password=password)
     flash(_("User %(name)s created.", name=user.name), "success")
@@ -98,6 +102,10 @@ def users_update(user_id: int):
     except users.UserRuleError as refused:
         db.session.rollback()
         form.role.errors.append(USER_RULES[str(refused)]())
+        return render_template("admin/user_form.html", form=form, user=user,
+                               **_history(user)), 422
+    except users.TakenError:
+        form.email.errors = [*form.email.errors, EMAIL_TAKEN]
         return render_template("admin/user_form.html", form=form, user=user,
                                **_history(user)), 422
     flash(_("User %(name)s saved.", name=user.name), "success")

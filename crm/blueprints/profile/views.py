@@ -1,6 +1,6 @@
 """Personal settings: language, font size, password."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -45,11 +45,18 @@ def update():
 def password():
     """Change the password; other sessions of this user end."""
     form = PasswordForm()
-    if form.validate_on_submit():
-        if auth.verify_password(current_user.password_hash, form.current.data):
-            auth.change_password(current_user, form.new.data)
-            db.session.commit()
-            flash(_("Password changed. Your other sessions were signed out."), "success")
-            return redirect(url_for("profile.index"))
+    if not form.validate_on_submit():
+        return _page(password=form, status=422)
+    try:
+        auth.check_current_password(current_user, form.current.data, request.remote_addr or "")
+    except auth.LoginRefused as refused:
+        if refused.reason == "throttled":
+            form.current.errors.append(_("Too many wrong passwords. Wait 15 minutes, then try "
+                                         "again."))
+            return _page(password=form, status=429)
         form.current.errors.append(_("The current password is wrong."))
-    return _page(password=form, status=422)
+        return _page(password=form, status=422)
+    auth.change_password(current_user, form.new.data)
+    db.session.commit()
+    flash(_("Password changed. Your other sessions were signed out."), "success")
+    return redirect(url_for("profile.index"))

@@ -16,7 +16,7 @@ from crm.extensions import db
 from crm.htmx import hx_location, is_htmx, toast
 from crm.records import forms, service
 from crm.records.service import DuplicateFound, VersionConflict
-from crm.services import regions
+from crm.services import dedupe, regions
 from crm.services.phones import PhoneError, format_phone, normalize_phone
 from crm.validators import phone_region
 
@@ -62,7 +62,9 @@ def create(rtype):
         commit_keeping_loaded(db.session)
     except DuplicateFound as found:
         db.session.rollback()
-        return render_form(rtype, form, status=409, candidates=found.candidates)
+        _record_reveal(found.candidates)
+        return render_form(rtype, form, status=409, candidates=found.candidates,
+                           paused=found.paused)
     message = _("%(name)s added.", name=record.name)
     if _quick():
         # The new row is drawn from the record as saved (owner, phones and tags are in the
@@ -119,8 +121,9 @@ def update(rtype, record_id: int):
         db.session.commit()
     except DuplicateFound as found:
         db.session.rollback()
+        _record_reveal(found.candidates)
         return render_form(rtype, form, load(rtype, record_id), status=409,
-                           candidates=found.candidates)
+                           candidates=found.candidates, paused=found.paused)
     except (VersionConflict, StaleDataError):
         db.session.rollback()
         record = load(rtype, record_id)
@@ -188,14 +191,22 @@ def validate_field(rtype):
     if getattr(field, "e164", None) and not field.errors:
         ok = _("Valid: %(number)s", number=format_phone(field.e164, phone_region()))
     data = field.data.strip() if isinstance(field.data, str) else ""
-    candidates = []
+    candidates, paused = [], False
     if rtype.on_file and data and not field.errors:
         exclude = request.args.get("exclude", type=int)
-        candidates = rtype.on_file(field.name, data, getattr(field, "e164", None),
-                                   user=current_user,
-                                   exclude=exclude if exclude and 0 < exclude < 2**31 else None)
+        candidates, paused = dedupe.screen(rtype.on_file(
+            field.name, data, getattr(field, "e164", None), user=current_user,
+            exclude=exclude if exclude and 0 < exclude < 2**31 else None), current_user)
+        _record_reveal(candidates)
     return render_template("records/_field_error.html", field=field, ok=ok, rtype=rtype,
-                           candidates=candidates)
+                           candidates=candidates, paused=paused)
+
+
+def _record_reveal(candidates: list) -> None:
+    """Audit a lookup that showed another rep's customer (its own commit: a refused save
+    rolled back)."""
+    if dedupe.record_reveal(candidates, current_user):
+        db.session.commit()
 
 
 def cities(rtype):
