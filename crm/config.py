@@ -27,6 +27,8 @@ SETTINGS: dict[str, tuple[object, type]] = {
     "DUPLICATE_REVEALS_PER_USER": (120, int),
     "DUPLICATE_REVEALS_WINDOW_MINUTES": (10, int),
     "MAX_UPLOAD_MB": (16, int),
+    # Days a customer of each tier may go without contact before My day lists it.
+    "TOUCH_DAYS": ("high:7,mid:14,low:30", str),
     "EXPORT_MAX_ROWS": (100_000, int),  # records in one export (a list export is one request)
     "TRUSTED_PROXIES": (0, int),
     "SECURE_COOKIES": (False, bool),

@@ -15,7 +15,8 @@ from crm.extensions import db as _db
 
 # (page, role, url builder taking the ids of the busiest company and person)
 PAGES = [
-    ("home", "rep", lambda ids: "/"),
+    ("home", "rep", lambda ids: "/"),  # My day: plans, customers due for a touch, recent
+    ("home", "manager", lambda ids: "/"),  # ... and the team's overdue plans
     ("profile", "rep", lambda ids: "/profile"),
     ("admin users", "admin", lambda ids: "/admin/users"),
     ("companies list", "rep", lambda ids: "/companies"),
@@ -51,6 +52,19 @@ def _grow(app, make_user, owner_id: int, users: int, companies: int) -> dict[str
         links = [_db.session.scalar(select(model.record_id).where(model.id == record_id))
                  for model, record_id in ((Company, busiest[0]), (Contact, contact))]
         _db.session.remove()
+        from datetime import timedelta
+
+        from crm.models import Reminder
+        team = list(_db.session.scalars(select(User.id).where(User.team_id == team_id)))
+        plans = [{"user_id": team[i % len(team)], "record_id": link, "kind": "next_contact",
+                  "due_at": utcnow() - timedelta(hours=1), "attempts": 0,
+                  "created_at": utcnow()}
+                 for i, link in enumerate(_db.session.scalars(
+                     select(Company.record_id).where(Company.owner_id == owner_id)
+                     .order_by(Company.id.desc()).limit(companies)))]
+        _db.session.remove()
+        with _db.engine.begin() as conn:  # My day lists the plans of the user and the team
+            conn.execute(Reminder.__table__.insert(), plans)
         with _db.engine.begin() as conn:  # both pages show a timeline entry in every round
             conn.execute(Note.__table__.insert(), [
                 {"record_id": link, "body": body, "created_by": owner_id,

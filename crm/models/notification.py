@@ -32,11 +32,17 @@ class Reminder(DueMixin, db.Model):
                                                 index=True)
     kind: Mapped[str] = mapped_column(String(20), nullable=False, default="next_contact")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # The planned contact took place (a later follow-up on the record) or was replaced by a
+    # newer plan: no longer on the rep's day. `handled_at` only says it was notified.
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         # The sweep reads only pending rows, oldest due first: handled ones never cost it.
         Index("ix_reminder_pending", "due_at", sqlite_where=text("handled_at IS NULL"),
               postgresql_where=text("handled_at IS NULL")),
+        # A rep's open plans by due time (My day), done ones left out.
+        Index("ix_reminder_open", "user_id", "due_at", sqlite_where=text("done_at IS NULL"),
+              postgresql_where=text("done_at IS NULL")),
     )
 
 

@@ -27,17 +27,26 @@ FURTHEST_NEXT = timedelta(days=2 * 366)
 NEXT_CONTACT = "next_contact"
 
 
+def close_plans(note: Note, user) -> None:
+    """A follow-up on a record is the contact this user planned with it: their open plans
+    for it are done (and, if not yet due, will not be notified)."""
+    now = utcnow()
+    mine = (Reminder.user_id == user.id, Reminder.record_id == note.record_id,
+            Reminder.kind == NEXT_CONTACT)
+    db.session.execute(update(Reminder).where(*mine, Reminder.done_at.is_(None))
+                       .values(done_at=now).execution_options(synchronize_session=False))
+    db.session.execute(update(Reminder).where(*mine, Reminder.handled_at.is_(None))
+                       .values(handled_at=now).execution_options(synchronize_session=False))
+
+
 def schedule_next_contact(note: Note, user) -> Reminder | None:
-    """The reminder of a follow-up's next contact; earlier pending ones of this user for
-    this record are superseded (the newest plan is the one that counts)."""
+    """After a follow-up (or a note with a next contact): earlier plans of this user for
+    this record are closed, and the next contact, if any, is the new plan."""
+    if note.method is None and note.next_contact_at is None:
+        return None  # a plain note is not a contact: plans stay as they are
+    close_plans(note, user)
     if note.next_contact_at is None:
         return None
-    now = utcnow()
-    db.session.execute(
-        update(Reminder).where(Reminder.user_id == user.id,
-                               Reminder.record_id == note.record_id,
-                               Reminder.kind == NEXT_CONTACT, Reminder.handled_at.is_(None))
-        .values(handled_at=now).execution_options(synchronize_session=False))
     reminder = Reminder(user_id=user.id, record_id=note.record_id, note_id=note.id,
                         kind=NEXT_CONTACT, due_at=note.next_contact_at)
     db.session.add(reminder)

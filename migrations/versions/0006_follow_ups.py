@@ -37,6 +37,7 @@ def upgrade():
         sa.Column('claimed_by', sa.String(length=40), nullable=True),
         sa.Column('handled_at', sa.DateTime(), nullable=True),
         sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('done_at', sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(['note_id'], ['note.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['record_id'], ['record.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['user_id'], ['user.id'], ondelete='CASCADE'),
@@ -50,6 +51,9 @@ def upgrade():
         batch_op.create_index('ix_reminder_pending', ['due_at'], unique=False,
                               sqlite_where=sa.text('handled_at IS NULL'),
                               postgresql_where=sa.text('handled_at IS NULL'))
+        batch_op.create_index('ix_reminder_open', ['user_id', 'due_at'], unique=False,
+                              sqlite_where=sa.text('done_at IS NULL'),
+                              postgresql_where=sa.text('done_at IS NULL'))
 
     op.create_table(
         'notification',

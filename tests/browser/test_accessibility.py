@@ -85,7 +85,7 @@ def _inline_422(page, rtype, found: list) -> None:
 
 SAME_PHONE = "138 0013 8000"
 ADMIN_PAGES = ("/admin/users", "/admin/users/new", "/admin/teams", "/admin/audit",
-               "/admin/system", "/admin/fields/company", "/profile", "/")
+               "/admin/system", "/admin/fields/company", "/profile", "/", "/notifications")
 
 
 @pytest.mark.parametrize("language", ["en", "zh_CN"])

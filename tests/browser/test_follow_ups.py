@@ -61,3 +61,35 @@ def test_a_rep_logs_a_call_and_is_reminded_on_the_bell(app, live_server, page_fo
     page.wait_for_url(f"{live_server}/companies/{record_id}")
     expect(page.locator("#bell .bell-count")).to_have_count(0)  # read when shown
     assert page.console_errors == []
+
+
+def test_my_day_on_a_phone_leads_with_what_to_do(app, live_server, page_for, make_user):
+    rep = make_user("rep", name="Day Rep")
+    company = registry.get("company")
+    names = ["Overdue Tea", "Morning Tea", "Noon Tea"]
+    ids = [factories.make(app, company, rep, name=n) for n in names]
+    with app.app_context():
+        links = dict(db.session.execute(
+            company.model.__table__.select().with_only_columns(
+                company.model.id, company.model.record_id)).all())
+        for i, record_id in enumerate(ids):
+            db.session.add(Reminder(user_id=rep, record_id=links[record_id],
+                                    kind="next_contact",
+                                    due_at=utcnow() + timedelta(minutes=i * 5 - 60)))
+        db.session.commit()
+        db.session.remove()
+    page = page_for("phone")
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/")
+    rows = page.locator("#plans-title + .day-list .day-item")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("Overdue")
+    screenshot(page, "my-day-phone")
+    call = rows.first.locator("a[href^='tel:']")
+    box = call.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44, box
+    assert rows.nth(2).bounding_box()["y"] + 60 < 780, "three plans on the first screen"
+    rows.first.locator("a:has-text('Log')").click()
+    page.wait_for_url(f"{live_server}/companies/{ids[0]}#note-form")
+    expect(page.locator("#note-form")).to_be_visible()
+    assert page.console_errors == []

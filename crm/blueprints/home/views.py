@@ -1,16 +1,42 @@
-"""The home page, and the icon browsers ask for at the site root."""
+"""My day (the home page), and the icon browsers ask for at the site root."""
 
 from flask import redirect, render_template, url_for
+from flask_login import current_user
 
 from crm.blueprints.home import bp
-from crm.permissions import access
+from crm.permissions import access, has_permission
+from crm.records import registry
 
 
 @bp.get("/")
 @access.login
 def index():
-    """Home: where a signed-in user starts."""
-    return render_template("home/index.html")
+    """My day: the rep's plans due today and overdue, customers due for a touch, the team's
+    overdue plans (managers), recently opened records; then every area."""
+    from crm.blueprints.records.detail import map_url
+    from crm.i18n import local_to_utc
+    from crm.services import my_day
+
+    today_ends = local_to_utc(_local_midnight_tomorrow())
+    search = next((t for t in registry.all_types()
+                   if has_permission(current_user, t.permissions.view)), None)
+    return render_template(
+        "home/index.html", search_type=search, map_url=map_url,
+        plans=my_day.plans(current_user, today_ends),
+        team=my_day.team_overdue(current_user),
+        touch=my_day.due_for_touch(current_user) if search else [],
+        recent=my_day.recent(current_user))
+
+
+def _local_midnight_tomorrow():
+    from datetime import datetime, time, timedelta
+
+    from flask_babel import get_timezone
+
+    from crm.database import utcnow
+
+    today = utcnow().astimezone(get_timezone()).date()
+    return datetime.combine(today + timedelta(days=1), time())
 
 
 @bp.get("/favicon.ico")

@@ -12,7 +12,7 @@ from crm.htmx import is_htmx
 from crm.permissions import has_permission
 from crm.records import completeness, service
 from crm.records import history as record_history
-from crm.services import audit, regions, timeline
+from crm.services import audit, my_day, regions, timeline
 from crm.services.phones import format_phone
 from crm.validators import phone_region
 
@@ -30,6 +30,7 @@ def show(rtype, record_id: int):
     """The record page; the history loads when opened (`?history=1` renders it in the
     page, for a browser without JavaScript)."""
     record = load(rtype, record_id)
+    my_day.remember_opened(current_user, record)
     ctx = history_context(rtype, record) if request.args.get("history") else {}
     if rtype.show_context:
         ctx.update(rtype.show_context(record, current_user))
@@ -43,10 +44,11 @@ def show(rtype, record_id: int):
         can_trash=service.may_trash(rtype, record, current_user),
         main_phone=format_phone(main, phone_region()) if main else None,
         subtitle=rtype.subtitle(record, current_user) if rtype.subtitle else None,
-        map_url=_map_url(rtype, record), **ctx)
+        map_url=map_url(rtype, record), **ctx)
 
 
-def _map_url(rtype, record) -> str | None:
+def map_url(rtype, record) -> str | None:
+    """A map link for a record with a province and city (or None)."""
     if not rtype.has_kind("region"):
         return None
     return regions.map_url(record.province, record.city, getattr(record, "address", None))
