@@ -44,7 +44,7 @@ class Team(TimestampMixin, VersionMixin, db.Model):
 
 class User(UserMixin, TimestampMixin, VersionMixin, db.Model):
     __audited__ = True
-    __audit_hidden__ = frozenset({"password_hash"})
+    __audit_hidden__ = frozenset({"password_hash", "calendar_token_hash"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
@@ -58,6 +58,8 @@ class User(UserMixin, TimestampMixin, VersionMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(10))
     font_size: Mapped[str] = mapped_column(String(10), nullable=False, default="normal")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SHA-256 of the secret in the user's calendar feed URL (the URL is shown once).
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     team: Mapped[Team | None] = relationship(back_populates="members", lazy="joined")
 

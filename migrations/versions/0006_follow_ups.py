@@ -1,5 +1,5 @@
 """follow-ups and reminders: a note's method, outcome, time and next contact; reminders
-that the clock's sweep turns into in-app notifications
+that the clock's sweep turns into in-app notifications; a user's calendar feed token
 
 Revision ID: 0006
 Revises: 0005c
@@ -17,6 +17,12 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('calendar_token_hash', sa.String(length=64),
+                                      nullable=True))
+        batch_op.create_unique_constraint('uq_user_calendar_token_hash',
+                                          ['calendar_token_hash'])
+
     with op.batch_alter_table('note', schema=None) as batch_op:
         batch_op.add_column(sa.Column('method', sa.String(length=12), nullable=True))
         batch_op.add_column(sa.Column('outcome', sa.String(length=20), nullable=True))
@@ -79,6 +85,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_user_calendar_token_hash', type_='unique')
+        batch_op.drop_column('calendar_token_hash')
     op.drop_table('notification')
     op.drop_table('reminder')
     with op.batch_alter_table('note', schema=None) as batch_op:

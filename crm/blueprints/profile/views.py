@@ -1,6 +1,16 @@
-"""Personal settings: language, font size, password."""
+"""Personal settings: language, font size, password, the calendar feed; and the feed."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,15 +18,16 @@ from crm.blueprints.profile import bp
 from crm.blueprints.profile.forms import PasswordForm, SettingsForm
 from crm.extensions import db
 from crm.permissions import access
-from crm.services import auth
+from crm.services import auth, calendar
 
 
 def _page(settings: SettingsForm | None = None, password: PasswordForm | None = None,
-          status: int = 200):
+          status: int = 200, calendar_url: str | None = None):
     settings = settings or SettingsForm(language=current_user.language or "zh_CN",
                                         font_size=current_user.font_size)
     return render_template("profile/index.html", settings=settings,
-                           password=password or PasswordForm()), status
+                           password=password or PasswordForm(),
+                           calendar_url=calendar_url), status
 
 
 @bp.get("/profile")
@@ -60,3 +71,42 @@ def password():
     db.session.commit()
     flash(_("Password changed. Your other sessions were signed out."), "success")
     return redirect(url_for("profile.index"))
+
+
+@bp.post("/profile/calendar")
+@access.login
+def calendar_new():
+    """A new calendar feed URL, shown once; the previous one stops working."""
+    token = calendar.new_token(current_user)
+    db.session.commit()
+    return _page(calendar_url=url_for("profile.calendar_feed", token=token, _external=True))
+
+
+@bp.post("/profile/calendar/revoke")
+@access.login
+def calendar_revoke():
+    """Stop the calendar feed: its URL answers 404 from now on."""
+    calendar.revoke(current_user)
+    db.session.commit()
+    flash(_("The calendar feed is turned off. Calendars subscribed to it stop updating."),
+          "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.get("/calendar/<token>.ics")
+@access.public
+def calendar_feed(token: str):
+    """The user's planned contacts as iCalendar (the secret in the URL is the key)."""
+    user = calendar.user_for(token)
+    if user is None:
+        abort(404)
+    with force_locale(user.language or current_app.config["CRM"]["DEFAULT_LANGUAGE"]):
+        body = calendar.feed(
+            user, request.host.split(":")[0] or "qiao",
+            lambda name: _("Contact %(name)s", name=name),
+            lambda rtype, record: url_for(f"{rtype.plural}.show", record_id=record.id,
+                                          _external=True))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = "inline; filename=qiao-crm.ics"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
