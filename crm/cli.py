@@ -28,7 +28,7 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     for command in (run_command, serve_command, worker_command, clock_command, demo_command,
-                    backup_command, restore_command, check_command, user_group):
+                    backup_command, restore_command, check_command, rekey_command, user_group):
         app.cli.add_command(command)
     from crm.bench_data import bench_data_command
 
@@ -190,6 +190,24 @@ def _load_demo() -> None:
     summary = demo.load()
     click.secho(f"Demo data loaded: {summary}", fg="green")
     click.secho(f"Demo users sign in with the password: {demo.DEMO_PASSWORD}", fg="green")
+
+
+@click.command("rekey")
+@with_appcontext
+def rekey_command() -> None:
+    """Recompute the duplicate keys of every company and person (after a normaliser change)."""
+    from sqlalchemy import MetaData, Table
+
+    from crm.extensions import db
+    from crm.services.dedupe_keys import rekey_table
+
+    started = time.monotonic()
+    with db.engine.begin() as conn:
+        meta = MetaData()
+        total = sum(rekey_table(conn, Table(name, meta, autoload_with=conn))
+                    for name in ("company", "contact"))
+    elapsed = max(time.monotonic() - started, 1e-9)
+    click.echo(f"Re-keyed {total} records in {elapsed:.1f} s ({total / elapsed:.0f}/s).")
 
 
 @click.command("demo")

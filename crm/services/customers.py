@@ -10,15 +10,16 @@ from __future__ import annotations
 from crm.extensions import db
 from crm.models import Company, Contact
 from crm.services import dedupe
-from crm.services.normalize import loose_company_key, normalize_company_name, normalize_email
+from crm.services.dedupe_keys import company_key_values
+from crm.services.normalize import normalize_company_name, normalize_email
 from crm.services.scope import scoped
 
 
 def derive_company(record: Company) -> None:
     """The keys duplicates are matched on."""
     record.email_norm = normalize_email(record.email or "") or None
-    record.name_key = normalize_company_name(record.name or "")
-    record.loose_key = loose_company_key(record.name or "")
+    for column, value in company_key_values(record.name).items():
+        setattr(record, column, value)
 
 
 def derive_contact(record: Contact) -> None:

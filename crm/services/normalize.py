@@ -54,7 +54,7 @@ BRACKET_ONLY_REGIONS: tuple[str, ...] = tuple(
 
 # Chinese legal-form suffixes, matched at the very end of the name (longest first).
 CHINESE_LEGAL_SUFFIXES: tuple[str, ...] = tuple(
-    "股份有限公司 有限责任公司 集团有限公司 有限公司 集团 公司".split()
+    "股份有限公司 有限责任公司 集团有限公司 有限公司 集团 股份 公司".split()
 )
 
 # Latin legal-form suffixes as regular expressions over casefolded text (whole words only).

@@ -18,7 +18,7 @@ from crm.services.phones import PhoneError, normalize_phone
 from tests.blueprints.customer_helpers import customer_values
 from tests.services import dedupe_pairs
 
-COMPANY_PRECISION, COMPANY_RECALL = 0.85, 0.74
+COMPANY_PRECISION, COMPANY_RECALL = 0.98, 0.95
 PERSON_PRECISION, PERSON_RECALL = 1.00, 0.25
 
 
