@@ -26,6 +26,7 @@ from sqlalchemy import or_, select, union
 from crm.extensions import db
 from crm.models import Company, Contact, Phone, User
 from crm.services.normalize import CompanyKeys, company_keys, normalize_email, to_simplified
+from crm.services.phones import EXTENSION_MARK, base_number
 from crm.services.scope import can_see
 
 FUZZY_THRESHOLD = 88
@@ -98,6 +99,22 @@ def _similar_ids(keys: CompanyKeys, exclude_id: int | None, skip: set[int]) -> d
     return scores
 
 
+def _phone_holders(phones: list[str]):
+    """Records with one of these numbers, whatever their extensions: per number an indexed
+    equality lookup and a range lookup ("+862161234567;ext=..."), combined by UNION."""
+    lookups = []
+    for base in dict.fromkeys(base_number(p) for p in phones):
+        lookups.append(select(Phone.record_id).where(Phone.e164 == base))
+        lookups.append(select(Phone.record_id).where(
+            Phone.e164 >= base + EXTENSION_MARK, Phone.e164 < base + EXTENSION_MARK + "~"))
+    return union(*lookups)
+
+
+def _extension(phones: list[str]) -> str:
+    """The extension typed with the first number that has one ("36"), for the reason."""
+    return next((p.split(EXTENSION_MARK)[1] for p in phones if EXTENSION_MARK in p), "")
+
+
 def _key_lookups(keys: CompanyKeys):
     """One indexed equality lookup per key, combined by UNION (an OR of them would make
     PostgreSQL scan the table)."""
@@ -150,11 +167,11 @@ def find_company_duplicates(name: str, *, phones: list[str] | tuple = (),
         _add_by_name(found, rows, name, typed, user, score=100)
     phones = [p for p in phones if p]
     if phones:  # a phone is the surest sign, whatever the names say
-        holders = select(Phone.record_id).where(Phone.e164.in_(phones))
+        holders = _phone_holders(phones)
         for company, owner in _with_owner(Company, Company.record_id.in_(holders), exclude_id,
                                           limit):
-            found.setdefault(company.id,
-                             _candidate("company", company, owner, "phone", 100, user))
+            found.setdefault(company.id, _candidate("company", company, owner, "phone", 100,
+                                                    user, _extension(phones)))
     if typed.key and len(found) < limit:
         scores = _similar_ids(typed, exclude_id, set(found))
         best = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
@@ -187,8 +204,7 @@ def find_contact_duplicates(phones: list[str], email: str | None, *,
     lookups = []
     if phones:
         lookups.append(select(Contact.id.label("id"))
-                       .join(Phone, Phone.record_id == Contact.record_id)
-                       .where(Phone.e164.in_(phones)))
+                       .where(Contact.record_id.in_(_phone_holders(phones))))
     if email_norm:
         lookups.append(select(Contact.id.label("id")).where(Contact.email_norm == email_norm))
     if not lookups:
@@ -197,5 +213,6 @@ def find_contact_duplicates(phones: list[str], email: str | None, *,
     found = []
     for contact, owner in _with_owner(Contact, Contact.id.in_(ids), exclude_id, limit):
         reason = "email" if email_norm and contact.email_norm == email_norm else "phone"
-        found.append(_candidate("contact", contact, owner, reason, 100, user))
+        detail = _extension(phones) if reason == "phone" else ""
+        found.append(_candidate("contact", contact, owner, reason, 100, user, detail))
     return sorted(found, key=lambda c: c.id)

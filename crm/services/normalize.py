@@ -326,9 +326,20 @@ def loose_company_key(name: str) -> str:
     return company_keys(name).loose
 
 
+def fold_email(email: str) -> str:
+    """Full-width characters (＠, ．, ｗ) to ASCII and every space removed: what the email
+    validator checks and what is stored."""
+    return "".join(unicodedata.normalize("NFKC", email or "").split())
+
+
 def normalize_email(email: str) -> str:
-    """Trim and lowercase an e-mail address (no provider-specific rewriting)."""
-    return (email or "").strip().lower()
+    """The duplicate key of an e-mail address: folded, lowercase; for Gmail the dots of the
+    name do not count and googlemail.com is gmail.com."""
+    email = fold_email(email).lower()
+    local, at, domain = email.rpartition("@")
+    if at and domain in ("gmail.com", "googlemail.com"):
+        return f"{local.replace('.', '')}@gmail.com"
+    return email
 
 
 def phone_digits(s: str) -> str:

@@ -4,6 +4,8 @@ Companies get `sound_key` and `loose_sound_key` (the pinyin of `name_key` and `l
 so 星晖/星辉 and 字节跳动/"Zijie Tiaodong" meet in one indexed equality lookup). The keys of
 every company and the email key of every person are recomputed in batches, because the
 normaliser now folds traditional characters, numerals, zones, word order and email variants.
+A phone number may carry an extension ("+862161234567;ext=36"): phone.e164 widens to 30
+(the main-phone columns of companies and people keep the number without it).
 
 Revision ID: 0005d
 Revises: 0004
@@ -31,13 +33,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_company_sound_key'), ['sound_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_company_loose_sound_key'), ['loose_sound_key'],
                               unique=False)
-    meta = sa.MetaData()
     conn = op.get_bind()
+    with op.batch_alter_table('phone', schema=None) as batch_op:
+        batch_op.alter_column('e164', type_=sa.String(length=30),
+                              existing_type=sa.String(length=20))
+    meta = sa.MetaData()
     for name in ('company', 'contact'):
         rekey_table(conn, sa.Table(name, meta, autoload_with=conn))
 
 
 def downgrade():
+    with op.batch_alter_table('phone', schema=None) as batch_op:
+        batch_op.alter_column('e164', type_=sa.String(length=20),
+                              existing_type=sa.String(length=30))
     with op.batch_alter_table('company', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_company_loose_sound_key'))
         batch_op.drop_index(batch_op.f('ix_company_sound_key'))

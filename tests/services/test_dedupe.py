@@ -101,3 +101,32 @@ def test_contact_duplicates_by_phone_or_email(app, owner):
         assert [c.id for c in by_email] == [person] and by_email[0].reason == "email"
         assert dedupe.find_contact_duplicates(["+8613900139000"], "x@example.com") == []
         assert dedupe.find_contact_duplicates([], None) == []
+
+
+def test_a_phone_with_an_extension_matches_the_number(app, owner):
+    """"021 6123 4567 转 36" is the switchboard of the person stored with 021 6123 4567."""
+    person = make_contact(app, owner, "王芳", phones=["+862161234567"])
+    company = make_company(app, owner, "Acme", phones=["+862161234567;ext=12"])
+    with app.app_context():
+        found = dedupe.find_contact_duplicates(["+862161234567;ext=36"], None)
+        assert [(c.id, c.reason, c.detail) for c in found] == [(person, "phone", "36")]
+        by_company = dedupe.find_company_duplicates("Globex", phones=["+862161234567"])
+        assert [c.id for c in by_company] == [company]
+        assert dedupe.find_contact_duplicates(["+8621612345670"], None) == []
+
+
+def test_the_reason_names_what_was_ignored_or_heard(app, owner):
+    make_company(app, owner, "星辉娱乐有限公司")
+    with app.app_context():
+        same = dedupe.find_company_duplicates("星辉娱乐")
+        assert (same[0].reason, same[0].detail) == ("name", "有限公司")
+        heard = dedupe.find_company_duplicates("星晖娱乐")
+        assert (heard[0].reason, heard[0].detail) == ("sound", "晖/辉")
+        assert dedupe.find_company_duplicates("星輝娛樂")[0].reason == "traditional"
+
+
+@pytest.mark.parametrize("typed", ["!!!", "有限公司", "😀😀", "Ltd.", "x" * 200, "字" * 200])
+def test_bad_names_give_no_prompt_and_no_error(app, owner, typed):
+    make_company(app, owner, "星辉娱乐有限公司")
+    with app.app_context():
+        assert dedupe.find_company_duplicates(typed) == []

@@ -226,8 +226,18 @@ def test_normalize_email():
     assert normalize_email("  Foo.Bar@Example.COM ") == "foo.bar@example.com"
 
 
-def test_normalize_email_keeps_gmail_dots_and_plus():
-    assert normalize_email("a.b+tag@gmail.com") == "a.b+tag@gmail.com"
+def test_normalize_email_ignores_gmail_dots_but_keeps_plus():
+    assert normalize_email("A.b+tag@GoogleMail.com") == "ab+tag@gmail.com"
+    assert normalize_email("a.b@example.com") == "a.b@example.com"
+
+
+def test_normalize_email_folds_full_width_and_spaces():
+    assert normalize_email("ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "wang@example.com"
+    assert normalize_email(" zhao @ example.com ") == "zhao@example.com"
+
+
+def test_email_with_two_ats_is_kept_as_typed():
+    assert normalize_email("a@b@example.com") == "a@b@example.com"
 
 
 def test_phone_digits():
