@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import opencc
 from pypinyin import Style, lazy_pinyin
@@ -124,9 +124,12 @@ def fold_text(s: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", s or "").casefold().split())
 
 
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+
+
 def _compact(s: str) -> str:
-    """Keep only letters, marks and digits (this drops spaces and ASCII/CJK punctuation)."""
-    return "".join(ch for ch in s if unicodedata.category(ch)[0] in "LMN")
+    """Keep only letters and digits (this drops spaces and ASCII/CJK punctuation)."""
+    return _NOT_WORD_RE.sub("", s)
 
 
 def _strip_trailing(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
@@ -176,6 +179,7 @@ def _latin_cities() -> dict[str, str]:
     return {**cities, **LATIN_CITY_ALIASES}
 
 
+@lru_cache(maxsize=4096)
 def place_id(place: str) -> str:
     """One spelling per place, whatever script it was typed in (上海 / Shanghai -> shanghai)."""
     text = _compact(fold_text(place))
@@ -285,8 +289,15 @@ def _latin_words(text: str, drop: frozenset | tuple = ()) -> list[str]:
     return [w for w in words if w not in stop and w not in drop]
 
 
+@cache
+def _char_sound(ch: str) -> str:
+    return lazy_pinyin(ch)[0] if _HAS_CJK_RE.match(ch) else ch
+
+
 def _sound(text: str) -> str:
-    return _compact("".join(lazy_pinyin(text))).lower()
+    """Pinyin of `text`, character by character (cached: re-keying stays fast; a polyphone
+    reads the same on both sides of a comparison)."""
+    return _compact("".join(_char_sound(ch) for ch in text)).lower()
 
 
 def company_keys(name: str) -> CompanyKeys:
