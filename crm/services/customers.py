@@ -77,8 +77,9 @@ def company_on_file(field_name: str, data: str, e164: str | None, *, user,
     """Companies one typed value already points to (the duplicate check's own rules), shown
     under the field as it is typed; saving still asks "is this the same customer?"."""
     kw = {"exclude_id": exclude, "user": user, "limit": 3}
-    if field_name == "name":
-        return dedupe.find_company_duplicates(data, **kw)
+    if field_name == "name":  # a branch also names its parent (reason "parent")
+        return (dedupe.find_company_duplicates(data, **kw)
+                + dedupe.find_parent_companies(data, **kw))
     return dedupe.find_company_duplicates("", phones=[e164], **kw) if e164 else []
 
 

@@ -193,6 +193,27 @@ def _add_by_name(found: dict, rows, name: str, typed: CompanyKeys, user, score: 
                                        scores[company.id] if scores else score, user, detail)
 
 
+def find_parent_companies(name: str, *, exclude_id: int | None = None, user=None,
+                          limit: int = MAX_CANDIDATES) -> list[Candidate]:
+    """For a branch (招商银行北京分行, "Acme Beijing Branch"): the companies on file that are
+    its parent. A branch is a customer of its own, so this never blocks a save."""
+    typed = company_keys(name or "")
+    if not typed.parts.branch or not _compact_core(typed):
+        return []
+    parent = company_keys(typed.parts.core)
+    lookups = union(select(Company.id.label("id")).where(Company.name_key == parent.key),
+                    select(Company.id.label("id")).where(Company.loose_key == parent.loose))
+    found = []
+    for company, owner in _with_owner(Company, Company.id.in_(lookups), exclude_id, limit):
+        if not company_keys(company.name).parts.branch:
+            found.append(_candidate("company", company, owner, "parent", 100, user))
+    return sorted(found, key=lambda c: c.id)
+
+
+def _compact_core(keys: CompanyKeys) -> bool:
+    return any(ch.isalnum() for ch in keys.parts.core)
+
+
 def find_contact_duplicates(phones: list[str], email: str | None, *,
                             exclude_id: int | None = None, user=None,
                             limit: int = MAX_CANDIDATES) -> list[Candidate]:

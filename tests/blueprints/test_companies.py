@@ -164,6 +164,17 @@ def test_duplicate_prompt_names_the_reason_and_leads_with_opening_it(app, hx, lo
     assert "Same phone, extension 12" in body
 
 
+def test_a_branch_typed_names_its_parent_without_blocking(app, hx, login_as):
+    rep = login_as("rep")
+    parent = make_company(app, rep, "顺丰速运有限公司")
+    hint = hx.post("/companies/validate?field=name", data={"name": "顺丰速运有限公司大连分公司"})
+    body = hint.get_data(as_text=True)
+    assert "Parent company on file:" in body and f'href="/companies/{parent}"' in body
+    assert "Already on file" not in body
+    saved = hx.post("/companies", data={"name": "顺丰速运有限公司大连分公司", "quick": "1"})
+    assert saved.status_code < 300 and count(app, Company) == 2
+
+
 def test_bad_names_and_phones_get_a_message_never_a_500(app, hx, login_as):
     login_as("rep")
     for name in ("!!!", "有限公司", "😀", "x" * 200):

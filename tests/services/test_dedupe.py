@@ -130,3 +130,12 @@ def test_bad_names_give_no_prompt_and_no_error(app, owner, typed):
     make_company(app, owner, "星辉娱乐有限公司")
     with app.app_context():
         assert dedupe.find_company_duplicates(typed) == []
+
+
+def test_a_branch_is_not_a_duplicate_but_names_its_parent(app, owner):
+    parent = make_company(app, owner, "招商银行股份有限公司")
+    with app.app_context():
+        assert dedupe.find_company_duplicates("招商银行股份有限公司北京分行") == []
+        found = dedupe.find_parent_companies("招商银行股份有限公司北京分行")
+        assert [(c.id, c.reason) for c in found] == [(parent, "parent")]
+        assert dedupe.find_parent_companies("招商银行") == []
