@@ -196,16 +196,12 @@ def _load_demo() -> None:
 @with_appcontext
 def rekey_command() -> None:
     """Recompute the duplicate keys of every company and person (after a normaliser change)."""
-    from sqlalchemy import MetaData, Table
-
     from crm.extensions import db
-    from crm.services.dedupe_keys import rekey_table
+    from crm.services.dedupe_keys import rekey_all
 
     started = time.monotonic()
     with db.engine.begin() as conn:
-        meta = MetaData()
-        total = sum(rekey_table(conn, Table(name, meta, autoload_with=conn))
-                    for name in ("company", "contact"))
+        total = rekey_all(conn)
     elapsed = max(time.monotonic() - started, 1e-9)
     click.echo(f"Re-keyed {total} records in {elapsed:.1f} s ({total / elapsed:.0f}/s).")
 

@@ -6,13 +6,16 @@ comes with its main phone, last contact and a link; an out-of-scope candidate sh
 name and owner (so the rep can ask the owner) and `can_open` is False, so no link is drawn
 (the detail URL would answer 404 anyway).
 
-Companies match when they already have one of the phones typed, when their normalised name
-(legal suffixes, region prefixes or brackets, width, case, spaces, punctuation removed) or
-loose key (generic words like 科技 dropped) is equal, or when the normalised names are close
-by fuzzy match. The fuzzy step only compares
-names sharing the first two characters of the key (an index range scan), so it stays fast on
-large tables; a typo in the first two characters is not found by it.
-People match on any phone (E.164) or the normalised email.
+Companies match when they already have one of the phones typed (whatever the extension),
+or when one of their stored keys equals the typed name's (crm/services/normalize.py: the
+normalised name, the loose key without generic words, and the pinyin of both, so 晖/辉 and
+"Zijie Tiaodong" meet), each an indexed equality lookup combined by UNION, or when the
+normalised names are close by fuzzy match. The fuzzy step only compares names sharing the
+first two characters of the key (an index range scan); the pinyin keys reach a sound-alike
+typo in the first characters. A name found by its keys is dropped when the two names say
+they are different firms (`conflict`: two cities or districts, numbers, a branch); a branch
+instead names its parent (`find_parent_companies`), without blocking.
+People match on any phone (E.164, extensions ignored) or the normalised email.
 """
 
 from __future__ import annotations

@@ -8,12 +8,18 @@ transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, column, select, table, update
 
 from crm.services.normalize import company_keys, normalize_email
 
 BATCH = 2000
 COMPANY_KEYS = ("name_key", "loose_key", "sound_key", "loose_sound_key")
+# The columns re-keying reads and writes, declared here rather than reflected or taken from
+# the models: the migration runs it against the schema of its own revision.
+_TABLES = {
+    name: table(name, *(column(c) for c in ("id", "name", "email", "email_norm", *keys)))
+    for name, keys in (("company", COMPANY_KEYS), ("contact", ()))
+}
 
 
 def company_key_values(name: str) -> dict[str, str]:
@@ -23,18 +29,24 @@ def company_key_values(name: str) -> dict[str, str]:
             "loose_sound_key": keys.loose_sound}
 
 
-def rekey_table(conn, table, batch: int = BATCH) -> int:
-    """Recompute the keys of every row of `table` (company or contact) over `conn`; returns
-    the number of rows. Each batch is one UPDATE ... WHERE id = :id executemany."""
-    is_company = "name_key" in table.c
-    columns = (table.c.id, table.c.name, table.c.email)
+def rekey_all(conn, batch: int = BATCH) -> int:
+    """Recompute the keys of every company and person over `conn`; returns the row count."""
+    return sum(rekey_table(conn, name, batch) for name in _TABLES)
+
+
+def rekey_table(conn, name: str, batch: int = BATCH) -> int:
+    """Recompute the keys of every row of table `name` (company or contact) over `conn`;
+    returns the number of rows. Each batch is one UPDATE ... WHERE id = :id executemany."""
+    rows_of = _TABLES[name]
+    is_company = name == "company"
+    columns = (rows_of.c.id, rows_of.c.name, rows_of.c.email)
     targets = COMPANY_KEYS + ("email_norm",) if is_company else ("email_norm",)
-    stmt = (update(table).where(table.c.id == bindparam("row_id"))
+    stmt = (update(rows_of).where(rows_of.c.id == bindparam("row_id"))
             .values({c: bindparam(f"new_{c}") for c in targets}))
     last, total = 0, 0
     while True:
-        rows = conn.execute(select(*columns).where(table.c.id > last)
-                            .order_by(table.c.id).limit(batch)).all()
+        rows = conn.execute(select(*columns).where(rows_of.c.id > last)
+                            .order_by(rows_of.c.id).limit(batch)).all()
         if not rows:
             return total
         params = []

@@ -1,14 +1,22 @@
 """Text normalisation for duplicate detection and search.
 
 Everything here is pure Python: the functions take strings and return strings so they can be
-used by models, importers and search code alike.  Company names get two comparison keys:
+used by models, importers and search code alike.  ``company_keys`` takes a company name
+apart in steps, each unit-tested: width and case folded, traditional characters made simplified
+(OpenCC), look-alikes (已/己) and numerals (第二, 十二, "Second", "Ninety-Nine") folded; a
+branch part (分公司, 分行, "Beijing Branch") set aside; legal suffixes, a city in front, in
+brackets or after the name, development zones and districts removed (city and district are
+remembered, so two different ones can tell firms apart). It gives four comparison keys:
 
-* ``normalize_company_name`` removes what never distinguishes two companies (a city or
-  province prefix, legal-form suffixes, case, width, spaces and punctuation);
-* ``loose_company_key`` additionally drops generic industry words such as 科技 or
-  "technology", for a fuzzier "possible duplicate" match.
+* ``key`` (``normalize_company_name``): what is left, compacted; Latin names without
+  articles and connectors, words sorted ("Harbour Logistics of Dalian" = "Dalian Harbour
+  Logistics");
+* ``loose`` (``loose_company_key``): also without generic industry words (科技, 物流,
+  "technology"), so a brand meets its registered name;
+* ``sound`` and ``loose_sound``: their pinyin (Latin words in typed order), for sound-alike
+  typos and romanised names.
 
-Both keys fall back to a less aggressive form instead of ever returning an empty string for a
+The keys fall back to a less aggressive form instead of ever returning an empty string for a
 name that contains letters, digits or CJK characters.
 """
 

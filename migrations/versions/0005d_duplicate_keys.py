@@ -23,7 +23,7 @@ depends_on = None
 
 
 def upgrade():
-    from crm.services.dedupe_keys import rekey_table
+    from crm.services.dedupe_keys import rekey_all
 
     with op.batch_alter_table('company', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sound_key', sa.String(length=200), nullable=False,
@@ -37,9 +37,7 @@ def upgrade():
     with op.batch_alter_table('phone', schema=None) as batch_op:
         batch_op.alter_column('e164', type_=sa.String(length=30),
                               existing_type=sa.String(length=20))
-    meta = sa.MetaData()
-    for name in ('company', 'contact'):
-        rekey_table(conn, sa.Table(name, meta, autoload_with=conn))
+    rekey_all(conn)
 
 
 def downgrade():
