@@ -10,8 +10,9 @@ from __future__ import annotations
 from crm.extensions import db
 from crm.models import Company, Contact
 from crm.services import dedupe
+from crm.services.company_names import normalize_company_name
 from crm.services.dedupe_keys import company_key_values
-from crm.services.normalize import normalize_company_name, normalize_email
+from crm.services.normalize import normalize_email
 from crm.services.scope import scoped
 
 

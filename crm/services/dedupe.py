@@ -7,7 +7,7 @@ name and owner (so the rep can ask the owner) and `can_open` is False, so no lin
 (the detail URL would answer 404 anyway).
 
 Companies match when they already have one of the phones typed (whatever the extension),
-or when one of their stored keys equals the typed name's (crm/services/normalize.py: the
+or when one of their stored keys equals the typed name's (crm/services/company_names.py: the
 normalised name, the loose key without generic words, and the pinyin of both, so 晖/辉 and
 "Zijie Tiaodong" meet), each an indexed equality lookup combined by UNION, or when the
 normalised names are close by fuzzy match. The fuzzy step only compares names sharing the
@@ -28,7 +28,8 @@ from sqlalchemy import or_, select, union
 
 from crm.extensions import db
 from crm.models import Company, Contact, Phone, User
-from crm.services.normalize import CompanyKeys, company_keys, normalize_email, to_simplified
+from crm.services.company_names import CompanyKeys, company_keys, to_simplified
+from crm.services.normalize import normalize_email
 from crm.services.phones import EXTENSION_MARK, base_number
 from crm.services.scope import can_see
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, column, select, table, update
 
-from crm.services.normalize import company_keys, normalize_email
+from crm.services.company_names import company_keys
+from crm.services.normalize import normalize_email
 
 BATCH = 2000
 COMPANY_KEYS = ("name_key", "loose_key", "sound_key", "loose_sound_key")

@@ -1,18 +1,21 @@
-"""Tests for crm.services.normalize: folding, company keys, e-mail, phone digits, pinyin."""
+"""Tests for crm.services.normalize and crm.services.company_names: folding, company keys
+(each step of taking a name apart), e-mail, phone digits, pinyin."""
 
 import pytest
 
-from crm.services.normalize import (
-    CHINESE_REGIONS,
+from crm.services.company_names import (
     company_keys,
-    fold_text,
     loose_company_key,
     normalize_company_name,
+    to_simplified,
+)
+from crm.services.normalize import (
+    CHINESE_REGIONS,
+    fold_text,
     normalize_email,
     phone_digits,
     pinyin_keys,
     search_blob,
-    to_simplified,
 )
 from crm.services.numerals import fold_numerals
 
