@@ -139,3 +139,35 @@ def test_a_branch_is_not_a_duplicate_but_names_its_parent(app, owner):
         found = dedupe.find_parent_companies("招商银行股份有限公司北京分行")
         assert [(c.id, c.reason) for c in found] == [(parent, "parent")]
         assert dedupe.find_parent_companies("招商银行") == []
+
+
+def test_the_check_reads_by_index_only(app, owner):
+    """Every statement of a company and a person check uses an index: no scan of the
+    company, contact or phone table (on PostgreSQL with sequential scans priced out)."""
+    from sqlalchemy import event
+
+    make_company(app, owner, "星辉娱乐有限公司", phones=["+862161234567"])
+    with app.app_context():
+        engine, seen = db.engine, []
+
+        def capture(_conn, _cursor, statement, parameters, _context, _many):
+            if statement.lstrip().upper().startswith("SELECT"):
+                seen.append((statement, parameters))
+
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            dedupe.find_company_duplicates("星晖娱乐", phones=["+862161234567;ext=3"])
+            dedupe.find_contact_duplicates(["+862161234567"], "a.b@gmail.com")
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+        assert seen
+        postgres = engine.dialect.name == "postgresql"
+        conn = db.session.connection()
+        if postgres:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, parameters in seen:
+            explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            plan = " | ".join(str(row[-1]) for row in
+                              conn.exec_driver_sql(explain + statement, parameters)) + " "
+            for table in ("company", "contact", "phone"):
+                assert f"Seq Scan on {table} " not in plan and f"SCAN {table} " not in plan
