@@ -30,7 +30,7 @@ def main() -> None:
 
 def register(app: Flask) -> None:
     for command in (run_command, serve_command, worker_command, clock_command, demo_command,
-                    backup_command, restore_command, check_command, user_group):
+                    backup_command, restore_command, check_command, rekey_command, user_group):
         app.cli.add_command(command)
     from crm.bench_data import bench_data_command
 
@@ -328,6 +328,20 @@ def _load_demo():
     loaded = demo.load()
     click.secho(f"Demo data loaded: {loaded.summary}", fg="green")
     return loaded
+
+
+@click.command("rekey")
+@with_appcontext
+def rekey_command() -> None:
+    """Recompute the duplicate keys of every company and person (after a normaliser change)."""
+    from crm.extensions import db
+    from crm.services.dedupe_keys import rekey_all
+
+    started = time.monotonic()
+    with db.engine.begin() as conn:
+        total = rekey_all(conn)
+    elapsed = max(time.monotonic() - started, 1e-9)
+    click.echo(f"Re-keyed {total} records in {elapsed:.1f} s ({total / elapsed:.0f}/s).")
 
 
 @click.command("demo")

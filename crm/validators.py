@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from crm.services import regions
+from crm.services.normalize import fold_email
 from crm.services.phones import PhoneError, normalize_phone
 
 _EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9\u00a1-\uffff-]+"
@@ -43,6 +44,7 @@ PHONE_MESSAGES = (
        "the country code."),
     N_("This is not a valid phone number for region {region}. Check the digits or start with "
        "+ and the country code."),
+    N_("Type the number before the extension, e.g. 021 6123 4567 ext. 36."),
 )
 
 
@@ -82,8 +84,12 @@ class Phone:
 
 
 class Email:
+    """An email address; full-width characters and spaces are folded first (and stored so)."""
+
     def __call__(self, form, field) -> None:
-        value = (field.data or "").strip()
+        value = fold_email(field.data or "")
+        if field.data:
+            field.data = value
         if value and not _EMAIL_RE.match(value):
             raise ValidationError(_("Enter a valid email address, e.g. name@example.com."))
 

@@ -31,7 +31,8 @@ NOTES = ("电话沟通，客户对报价感兴趣，下周再跟进。", "已发
          "Sent the quotation by email; waiting for their purchasing team.",
          "Met at the trade fair, interested in the spring order.", "老客户回访，满意度高。",
          "Price too high for now, call again next quarter.", "已寄样品，请对方确认收货。")
-DERIVED = ("email_norm", "phone", "name_key", "loose_key", "search_text", "completeness")
+DERIVED = ("email_norm", "phone", "name_key", "loose_key", "sound_key", "loose_sound_key",
+           "search_text", "completeness")
 
 
 def customer_keys(model, row: dict, phones: list[tuple[str, str]], tags: list[str]) -> dict:

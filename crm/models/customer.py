@@ -2,9 +2,9 @@
 
 Their fields (labels, choices, editors) are described once in crm/records/customers.py;
 phones, tags and notes hang off the record supertable (crm/models/record.py). Both carry
-normalised keys for duplicate checks (name_key, loose_key, email_norm) and a `search_text`
-blob (name, pinyin, email, phone digits, tags) that full-text search indexes; the record
-service keeps them up to date. `phone` and `completeness` are denormalised for lists: the
+normalised keys for duplicate checks (name_key, loose_key, their pinyin, email_norm) and a
+`search_text` blob (name, pinyin, email, phone digits, tags) that full-text search indexes;
+the record service keeps them up to date. `phone` and `completeness` are denormalised for lists: the
 main phone and the completeness score are shown per row without extra queries.
 """
 
@@ -21,7 +21,8 @@ from crm.models.mixins import business_indexes
 from crm.models.record import BusinessMixin
 
 # Columns the service derives from the others: not worth a line in the history.
-DERIVED = frozenset({"search_text", "name_key", "loose_key", "email_norm", "completeness"})
+DERIVED = frozenset({"search_text", "name_key", "loose_key", "sound_key", "loose_sound_key",
+                     "email_norm", "completeness"})
 
 
 class CustomerFields:
@@ -53,6 +54,11 @@ class Company(CustomerFields, BusinessMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_key: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
     loose_key: Mapped[str] = mapped_column(String(200), nullable=False, index=True)
+    # pinyin of name_key / loose_key: sound-alike typos and romanised names (migration 0005d)
+    sound_key: Mapped[str] = mapped_column(String(200), nullable=False, index=True,
+                                           server_default="")
+    loose_sound_key: Mapped[str] = mapped_column(String(200), nullable=False, index=True,
+                                                 server_default="")
     industry: Mapped[str | None] = mapped_column(String(60))
     size: Mapped[str | None] = mapped_column(String(10))
     purchase_cycle: Mapped[str | None] = mapped_column(String(60))

@@ -66,7 +66,8 @@ class Phone(db.Model):
     record_id: Mapped[int] = mapped_column(
         ForeignKey("record.id", ondelete="CASCADE"), nullable=False, index=True)
     kind: Mapped[str] = mapped_column(String(10), nullable=False, default="mobile")
-    e164: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    # E.164, then ";ext=36" when the number has an extension (migration 0005d widened it)
+    e164: Mapped[str] = mapped_column(String(30), nullable=False, index=True)
     is_main: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 from crm.extensions import db
 from crm.models import Company, Contact
 from crm.services import dedupe
-from crm.services.normalize import loose_company_key, normalize_company_name, normalize_email
+from crm.services.company_names import normalize_company_name
+from crm.services.dedupe_keys import company_key_values
+from crm.services.normalize import normalize_email
 from crm.services.scope import scoped
 
 
 def derive_company(record: Company) -> None:
     """The keys duplicates are matched on."""
     record.email_norm = normalize_email(record.email or "") or None
-    record.name_key = normalize_company_name(record.name or "")
-    record.loose_key = loose_company_key(record.name or "")
+    for column, value in company_key_values(record.name).items():
+        setattr(record, column, value)
 
 
 def derive_contact(record: Contact) -> None:
@@ -76,8 +78,9 @@ def company_on_file(field_name: str, data: str, e164: str | None, *, user,
     """Companies one typed value already points to (the duplicate check's own rules), shown
     under the field as it is typed; saving still asks "is this the same customer?"."""
     kw = {"exclude_id": exclude, "user": user, "limit": 3}
-    if field_name == "name":
-        return dedupe.find_company_duplicates(data, **kw)
+    if field_name == "name":  # a branch also names its parent (reason "parent")
+        return (dedupe.find_company_duplicates(data, **kw)
+                + dedupe.find_parent_companies(data, **kw))
     return dedupe.find_company_duplicates("", phones=[e164], **kw) if e164 else []
 
 

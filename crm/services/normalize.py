@@ -1,15 +1,9 @@
 """Text normalisation for duplicate detection and search.
 
 Everything here is pure Python: the functions take strings and return strings so they can be
-used by models, importers and search code alike.  Company names get two comparison keys:
-
-* ``normalize_company_name`` removes what never distinguishes two companies (a city or
-  province prefix, legal-form suffixes, case, width, spaces and punctuation);
-* ``loose_company_key`` additionally drops generic industry words such as 科技 or
-  "technology", for a fuzzier "possible duplicate" match.
-
-Both keys fall back to a less aggressive form instead of ever returning an empty string for a
-name that contains letters, digits or CJK characters.
+used by models, importers and search code alike: text folded for comparison, e-mail keys,
+phone digits and pinyin. Company names are taken apart in company_names.py, on top of the
+region, legal-suffix and generic-word lists kept here.
 """
 
 from __future__ import annotations
@@ -49,7 +43,7 @@ BRACKET_ONLY_REGIONS: tuple[str, ...] = tuple(
 
 # Chinese legal-form suffixes, matched at the very end of the name (longest first).
 CHINESE_LEGAL_SUFFIXES: tuple[str, ...] = tuple(
-    "股份有限公司 有限责任公司 集团有限公司 有限公司 分公司 集团 公司".split()
+    "股份有限公司 有限责任公司 集团有限公司 有限公司 集团 股份 公司".split()
 )
 
 # Latin legal-form suffixes as regular expressions over casefolded text (whole words only).
@@ -59,12 +53,17 @@ LATIN_LEGAL_SUFFIXES: tuple[str, ...] = tuple(
 )
 
 # Generic industry words dropped (from the end, repeatedly) by ``loose_company_key`` only.
+# Lines of business that tell sibling firms of one group apart (地产, 置业, 银行, 证券...) are
+# not generic and stay.
 CHINESE_GENERIC_WORDS: tuple[str, ...] = tuple(
-    "科技 技术 网络 信息 贸易 实业 发展 电子 商贸".split()
+    "科技 技术 网络 信息 贸易 实业 发展 电子 商贸 茶饮 物流 电器 食品 软件开发 软件 开发 "
+    "餐饮管理 餐饮 管理 机械 服饰 茶业 茶叶 咨询 工程 制造 进出口".split()
 )
 LATIN_GENERIC_WORDS: tuple[str, ...] = tuple(
-    "technology technologies tech trading international holdings group".split()
+    "technology technologies tech trading international holdings group logistics foods "
+    "food software consulting".split()
 )
+
 
 
 def _alternation(words: tuple[str, ...], escape: bool = True) -> str:
@@ -81,7 +80,6 @@ _BRACKET_REGION_RE = re.compile(
 _TRAILING_NOISE = r"[\s\W_]*$"
 _NOT_AFTER_LATIN = r"(?<![0-9a-z\u00c0-\u024f])"  # whole Latin words only; CJK may precede
 _LEGAL_SUFFIX_RES = (
-    re.compile(rf"(?:{_REGION})?分公司{_TRAILING_NOISE}"),
     re.compile(rf"(?:{_alternation(CHINESE_LEGAL_SUFFIXES)}){_TRAILING_NOISE}"),
     re.compile(
         rf"{_NOT_AFTER_LATIN}(?:{_alternation(LATIN_LEGAL_SUFFIXES, escape=False)})"
@@ -99,9 +97,12 @@ def fold_text(s: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", s or "").casefold().split())
 
 
+_NOT_WORD_RE = re.compile(r"[\W_]+")
+
+
 def _compact(s: str) -> str:
-    """Keep only letters, marks and digits (this drops spaces and ASCII/CJK punctuation)."""
-    return "".join(ch for ch in s if unicodedata.category(ch)[0] in "LMN")
+    """Keep only letters and digits (this drops spaces and ASCII/CJK punctuation)."""
+    return _NOT_WORD_RE.sub("", s)
 
 
 def _strip_trailing(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
@@ -117,33 +118,20 @@ def _strip_trailing(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
     return text
 
 
-def _company_core(name: str) -> str:
-    """Fold a company name and strip regions and legal suffixes, keeping spaces/punctuation."""
-    text = fold_text(name)
-    without_brackets = _BRACKET_REGION_RE.sub(" ", text)
-    if _compact(without_brackets):
-        text = without_brackets
-    text = _strip_trailing(text, _LEGAL_SUFFIX_RES)
-    without_prefix = _LEADING_REGION_RE.sub("", text, count=1)
-    if _compact(without_prefix):
-        text = _strip_trailing(without_prefix, _LEGAL_SUFFIX_RES)
-    return text
-
-
-def normalize_company_name(name: str) -> str:
-    """Return the comparison key of a company name (see the module docstring)."""
-    return _compact(_company_core(name)) or _compact(fold_text(name))
-
-
-def loose_company_key(name: str) -> str:
-    """Like ``normalize_company_name`` but also drops generic industry words at the end."""
-    loose = _strip_trailing(_company_core(name), _GENERIC_WORD_RES)
-    return _compact(loose) or normalize_company_name(name)
+def fold_email(email: str) -> str:
+    """Full-width characters (＠, ．, ｗ) to ASCII and every space removed: what the email
+    validator checks and what is stored."""
+    return "".join(unicodedata.normalize("NFKC", email or "").split())
 
 
 def normalize_email(email: str) -> str:
-    """Trim and lowercase an e-mail address (no provider-specific rewriting)."""
-    return (email or "").strip().lower()
+    """The duplicate key of an e-mail address: folded, lowercase; for Gmail the dots of the
+    name do not count and googlemail.com is gmail.com."""
+    email = fold_email(email).lower()
+    local, at, domain = email.rpartition("@")
+    if at and domain in ("gmail.com", "googlemail.com"):
+        return f"{local.replace('.', '')}@gmail.com"
+    return email
 
 
 def phone_digits(s: str) -> str:

@@ -36,7 +36,18 @@ MESSAGES: dict[str, str] = {
         "This is not a valid phone number for region {region}. Check the digits or start with "
         "+ and the country code."
     ),
+    "extension_only": (
+        "Type the number before the extension, e.g. 021 6123 4567 ext. 36."
+    ),
 }
+
+# An extension after the number: "转 36", "分机 5", "ext. 7", "x7", "#5". It is kept after the
+# E.164 number as in a tel: URI ("+862161234567;ext=36"); duplicates match on the number.
+_EXTENSION_RE = re.compile(r"\s*(?:转|分机|ext\.?|extension|x|#|;ext=)\s*(\d{1,6})\s*$",
+                           re.IGNORECASE)
+EXTENSION_MARK = ";ext="
+# "(65) 6123 4567": a country code in brackets, without "+", at the very start.
+_BRACKET_COUNTRY_RE = re.compile(r"^\(\s*([1-9]\d{0,2})\s*\)\s*(\d.*)$")
 
 # Separators people type between digit groups; they carry no meaning and are removed.
 _SEPARATORS_RE = re.compile(r"[\s\-.()\[\]/]")
@@ -108,13 +119,48 @@ def _length_problem(number: phonenumbers.PhoneNumber) -> str | None:
     return _POSSIBILITY_ERRORS.get(reason)
 
 
+def split_extension(raw: str) -> tuple[str, str]:
+    """("021 6123 4567", "36") from "021 6123 4567 转 36"; ("...", "") without an extension."""
+    text = unicodedata.normalize("NFKC", raw or "").strip()
+    match = _EXTENSION_RE.search(text)
+    return (text[:match.start()], match.group(1)) if match else (text, "")
+
+
+def base_number(e164: str) -> str:
+    """The stored number without its extension: what duplicates are matched on."""
+    return (e164 or "").split(EXTENSION_MARK)[0]
+
+
+def _bracketed_country(text: str, region_code: str) -> str | None:
+    """"+65 6123 4567" for "(65) 6123 4567" when 65 is a country code and the rest is a valid
+    number there; None when the brackets hold an area code or nothing known."""
+    match = _BRACKET_COUNTRY_RE.match(text)
+    if not match or phonenumbers.region_code_for_country_code(int(match.group(1))) == "ZZ":
+        return None
+    candidate = f"+{match.group(1)} {match.group(2)}"
+    try:
+        number = phonenumbers.parse(_clean_input(candidate), region_code)
+    except (NumberParseException, PhoneError):
+        return None
+    return candidate if phonenumbers.is_valid_number(number) else None
+
+
 def normalize_phone(raw: str, region: str = "CN") -> str:
-    """Validate a typed phone number and return it in E.164 format.
+    """Validate a typed phone number and return it in E.164 format, followed by ";ext=36"
+    when an extension was typed.
 
     ``region`` is the two-letter country whose national numbers need no "+" prefix.  Raises
     ``PhoneError`` with a user-facing message when the number is unusable.
     """
     region_code = _check_region(region)
+    text, extension = split_extension(raw)
+    if extension and not any(ch.isdigit() for ch in text):
+        raise PhoneError("extension_only")
+    e164 = _normalize_number(_bracketed_country(text, region_code) or text, region_code)
+    return f"{e164}{EXTENSION_MARK}{extension}" if extension else e164
+
+
+def _normalize_number(raw: str, region_code: str) -> str:
     cleaned = _clean_input(raw)
     try:
         number = phonenumbers.parse(cleaned, region_code)

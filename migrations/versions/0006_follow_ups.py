@@ -2,7 +2,7 @@
 that the clock's sweep turns into in-app notifications; a user's calendar feed token
 
 Revision ID: 0006
-Revises: 0005c
+Revises: 0005d
 Create Date: 2026-12-02 01:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0006'
-down_revision = '0005c'
+down_revision = '0005d'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
+from crm.extensions import db
 from crm.models import Company, Phone
 from tests.blueprints.customer_helpers import count, fetch, make_company
 
@@ -142,6 +144,51 @@ def test_quick_add_with_a_known_phone_prompts_with_the_reason(app, hx, login_as)
     body = response.get_data(as_text=True)
     assert "Shenzhen Bridge Tech" in body and "Same phone" in body
     assert count(app, Company) == 1
+
+
+def test_duplicate_prompt_names_the_reason_and_leads_with_opening_it(app, hx, login_as):
+    """A rep sees why the CRM thinks it is the same customer, in words, and opening the one
+    on file is the main button; creating anyway stays possible."""
+    rep = login_as("rep")
+    company = make_company(app, rep, "星辉娱乐有限公司", phones=["+862161234567"])
+    body = hx.post("/companies", data={"name": "星晖娱乐", "phone": "", "quick": "1"}
+                   ).get_data(as_text=True)
+    assert "Sounds the same: 晖/辉" in body
+    assert f'class="button primary" href="/companies/{company}"' in body
+    assert "Open this customer" in body and 'class="primary" id="confirm-new"' not in body
+    body = hx.post("/companies", data={"name": "星輝娛樂", "phone": "", "quick": "1"}
+                   ).get_data(as_text=True)
+    assert "Same name in traditional characters" in body
+    body = hx.post("/companies", data={"name": "Globex", "phone": "021 6123 4567 转 12",
+                                       "quick": "1"}).get_data(as_text=True)
+    assert "Same phone, extension 12" in body
+
+
+def test_a_branch_typed_names_its_parent_without_blocking(app, hx, login_as):
+    rep = login_as("rep")
+    parent = make_company(app, rep, "顺丰速运有限公司")
+    hint = hx.post("/companies/validate?field=name", data={"name": "顺丰速运有限公司大连分公司"})
+    body = hint.get_data(as_text=True)
+    assert "Parent company on file:" in body and f'href="/companies/{parent}"' in body
+    assert "Already on file" not in body
+    saved = hx.post("/companies", data={"name": "顺丰速运有限公司大连分公司", "quick": "1"})
+    assert saved.status_code < 300 and count(app, Company) == 2
+
+
+def test_bad_names_and_phones_get_a_message_never_a_500(app, hx, login_as):
+    login_as("rep")
+    for name in ("!!!", "有限公司", "😀", "x" * 200):
+        assert hx.post("/companies", data={"name": name, "quick": "1"}).status_code in (201, 422)
+    response = hx.post("/companies", data={"name": "Initech", "phone": "转 36", "quick": "1"})
+    assert response.status_code == 422
+    assert "Type the number before the extension" in response.get_data(as_text=True)
+    two_ats = hx.post("/companies", data={"name": "Umbrella", "email": "a@b@example.com"})
+    assert two_ats.status_code == 422 and "Enter a valid email" in two_ats.get_data(as_text=True)
+    wide_email = "ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ"
+    assert hx.post("/companies", data={"name": "Hooli", "email": wide_email}).status_code < 300
+    with app.app_context():
+        assert db.session.scalar(select(Company.email).where(Company.name == "Hooli")) == \
+            "wang@example.com"
 
 
 def test_duplicate_of_another_reps_company_shows_name_and_owner_only(app, client, login_as,

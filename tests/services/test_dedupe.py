@@ -38,7 +38,7 @@ def test_normalised_variants_are_found(app, owner, stored, typed):
 @pytest.mark.parametrize("stored, typed", [
     ("Acme Trading", "Acme Tradng"),
     ("Northwind Traders", "Northwind Trader"),
-    ("杭州西湖龙井茶叶", "杭州西湖龙井茶业"),
+    ("杭州西湖龙井茶叶合作社", "杭州西湖龙井茶合作社"),
 ])
 def test_close_names_are_found_by_fuzzy_match(app, owner, stored, typed):
     company = make_company(app, owner, stored)
@@ -101,3 +101,73 @@ def test_contact_duplicates_by_phone_or_email(app, owner):
         assert [c.id for c in by_email] == [person] and by_email[0].reason == "email"
         assert dedupe.find_contact_duplicates(["+8613900139000"], "x@example.com") == []
         assert dedupe.find_contact_duplicates([], None) == []
+
+
+def test_a_phone_with_an_extension_matches_the_number(app, owner):
+    """"021 6123 4567 转 36" is the switchboard of the person stored with 021 6123 4567."""
+    person = make_contact(app, owner, "王芳", phones=["+862161234567"])
+    company = make_company(app, owner, "Acme", phones=["+862161234567;ext=12"])
+    with app.app_context():
+        found = dedupe.find_contact_duplicates(["+862161234567;ext=36"], None)
+        assert [(c.id, c.reason, c.detail) for c in found] == [(person, "phone", "36")]
+        by_company = dedupe.find_company_duplicates("Globex", phones=["+862161234567"])
+        assert [c.id for c in by_company] == [company]
+        assert dedupe.find_contact_duplicates(["+8621612345670"], None) == []
+
+
+def test_the_reason_names_what_was_ignored_or_heard(app, owner):
+    make_company(app, owner, "星辉娱乐有限公司")
+    with app.app_context():
+        same = dedupe.find_company_duplicates("星辉娱乐")
+        assert (same[0].reason, same[0].detail) == ("name", "有限公司")
+        heard = dedupe.find_company_duplicates("星晖娱乐")
+        assert (heard[0].reason, heard[0].detail) == ("sound", "晖/辉")
+        assert dedupe.find_company_duplicates("星輝娛樂")[0].reason == "traditional"
+
+
+@pytest.mark.parametrize("typed", ["!!!", "有限公司", "😀😀", "Ltd.", "x" * 200, "字" * 200])
+def test_bad_names_give_no_prompt_and_no_error(app, owner, typed):
+    make_company(app, owner, "星辉娱乐有限公司")
+    with app.app_context():
+        assert dedupe.find_company_duplicates(typed) == []
+
+
+def test_a_branch_is_not_a_duplicate_but_names_its_parent(app, owner):
+    parent = make_company(app, owner, "招商银行股份有限公司")
+    with app.app_context():
+        assert dedupe.find_company_duplicates("招商银行股份有限公司北京分行") == []
+        found = dedupe.find_parent_companies("招商银行股份有限公司北京分行")
+        assert [(c.id, c.reason) for c in found] == [(parent, "parent")]
+        assert dedupe.find_parent_companies("招商银行") == []
+
+
+def test_the_check_reads_by_index_only(app, owner):
+    """Every statement of a company and a person check uses an index: no scan of the
+    company, contact or phone table (on PostgreSQL with sequential scans priced out)."""
+    from sqlalchemy import event
+
+    make_company(app, owner, "星辉娱乐有限公司", phones=["+862161234567"])
+    with app.app_context():
+        engine, seen = db.engine, []
+
+        def capture(_conn, _cursor, statement, parameters, _context, _many):
+            if statement.lstrip().upper().startswith("SELECT"):
+                seen.append((statement, parameters))
+
+        event.listen(engine, "before_cursor_execute", capture)
+        try:
+            dedupe.find_company_duplicates("星晖娱乐", phones=["+862161234567;ext=3"])
+            dedupe.find_contact_duplicates(["+862161234567"], "a.b@gmail.com")
+        finally:
+            event.remove(engine, "before_cursor_execute", capture)
+        assert seen
+        postgres = engine.dialect.name == "postgresql"
+        conn = db.session.connection()
+        if postgres:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        for statement, parameters in seen:
+            explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+            plan = " | ".join(str(row[-1]) for row in
+                              conn.exec_driver_sql(explain + statement, parameters)) + " "
+            for table in ("company", "contact", "phone"):
+                assert f"Seq Scan on {table} " not in plan and f"SCAN {table} " not in plan

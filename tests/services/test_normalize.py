@@ -1,17 +1,23 @@
-"""Tests for crm.services.normalize: folding, company keys, e-mail, phone digits, pinyin."""
+"""Tests for crm.services.normalize and crm.services.company_names: folding, company keys
+(each step of taking a name apart), e-mail, phone digits, pinyin."""
 
 import pytest
 
+from crm.services.company_names import (
+    company_keys,
+    loose_company_key,
+    normalize_company_name,
+    to_simplified,
+)
 from crm.services.normalize import (
     CHINESE_REGIONS,
     fold_text,
-    loose_company_key,
-    normalize_company_name,
     normalize_email,
     phone_digits,
     pinyin_keys,
     search_blob,
 )
+from crm.services.numerals import fold_numerals
 
 BYTEDANCE = [
     "北京字节跳动科技有限公司",
@@ -148,7 +154,8 @@ def test_market_is_not_mistaken_for_city_suffix():
 
 
 def test_branch_office_suffix_with_region():
-    assert normalize_company_name("腾讯科技（深圳）有限公司北京分公司") == "腾讯科技"
+    """A branch is not its parent: its key keeps where it is and that it is a branch."""
+    assert normalize_company_name("腾讯科技（深圳）有限公司北京分公司") == "腾讯科技北京分公司"
 
 
 def test_suffixes_are_removed_repeatedly():
@@ -222,8 +229,18 @@ def test_normalize_email():
     assert normalize_email("  Foo.Bar@Example.COM ") == "foo.bar@example.com"
 
 
-def test_normalize_email_keeps_gmail_dots_and_plus():
-    assert normalize_email("a.b+tag@gmail.com") == "a.b+tag@gmail.com"
+def test_normalize_email_ignores_gmail_dots_but_keeps_plus():
+    assert normalize_email("A.b+tag@GoogleMail.com") == "ab+tag@gmail.com"
+    assert normalize_email("a.b@example.com") == "a.b@example.com"
+
+
+def test_normalize_email_folds_full_width_and_spaces():
+    assert normalize_email("ｗａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "wang@example.com"
+    assert normalize_email(" zhao @ example.com ") == "zhao@example.com"
+
+
+def test_email_with_two_ats_is_kept_as_typed():
+    assert normalize_email("a@b@example.com") == "a@b@example.com"
 
 
 def test_phone_digits():
@@ -276,3 +293,104 @@ def test_search_blob_pinyin_of_chinese_person_name():
 def test_search_blob_skips_empty_parts_and_duplicates():
     assert search_blob("", "Acme", "  ") == "acme"
     assert search_blob() == ""
+
+
+# --- issue 12: the variants a careful admin would call the same name -----------------------
+
+
+@pytest.mark.parametrize(("traditional", "simplified"), [
+    ("萬科企業股份有限公司", "万科企业股份有限公司"), ("開心麻花", "开心麻花"),
+    ("金門飯店", "金门饭店"), ("臺灣積體電路製造", "台湾积体电路制造"),
+])
+def test_traditional_characters_give_the_simplified_key(traditional, simplified):
+    assert to_simplified(traditional) == simplified
+    assert normalize_company_name(traditional) == normalize_company_name(simplified)
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("第二中学", "第2中学"), ("十二", "12"), ("九局", "9局"), ("二十一世纪", "21世纪"),
+    ("一百二十", "120"), ("二〇二一", "2021"), ("第一百货", "第1百货"),
+    ("second avenue", "2 avenue"), ("2nd avenue", "2 avenue"), ("ninety-nine cents", "99 cents"),
+    ("twenty first century", "21 century"), ("21st century", "21 century"),
+])
+def test_numerals_are_folded_to_digits(text, folded):
+    assert fold_numerals(text) == folded
+
+
+def test_different_numbers_keep_different_keys():
+    assert normalize_company_name("大连第二中学") != normalize_company_name("大连第五中学")
+    assert company_keys("Second Avenue Bakery").numbers == ("2",)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("大连高新区光华软件有限公司", "光华软件"), ("苏州工业园区星海精密机械", "星海精密机械"),
+    ("天津经济技术开发区泰达化工", "泰达化工"), ("北京市朝阳区老张烤鸭店", "老张烤鸭店"),
+    ("武汉东湖新技术开发区光谷激光", "光谷激光"), ("天河区小陈五金店", "小陈五金店"),
+])
+def test_zone_park_and_district_prefixes_are_dropped(name, expected):
+    assert normalize_company_name(name) == expected
+
+
+def test_a_word_ending_in_qu_is_not_a_district():
+    assert normalize_company_name("湾区物流有限公司") == "湾区物流"
+
+
+def test_city_and_district_are_remembered():
+    parts = company_keys("北京市朝阳区老张烤鸭店").parts
+    assert (parts.city, parts.district) == ("beijing", "朝阳区")
+    assert company_keys("Acme Trading (Beijing)").parts.city == "beijing"
+    assert company_keys("小鹿茶饮有限公司杭州").parts.city == "hangzhou"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Dalian Harbour Logistics", "Harbour Logistics of Dalian"),
+    ("Smith and Jones", "Jones & Smith"), ("The Silver Spoon", "Silver Spoon, The"),
+    ("Acme Trading (Shanghai)", "Shanghai Acme Trading"),
+    ("小鹿茶饮（杭州）有限公司", "小鹿茶饮有限公司杭州"),
+])
+def test_word_order_articles_connectors_and_city_position_do_not_matter(a, b):
+    assert normalize_company_name(a) == normalize_company_name(b)
+
+
+@pytest.mark.parametrize(("registered", "brand"), [
+    ("杭州小鹿茶饮有限公司", "小鹿"), ("佛山美凌电器有限公司", "美凌"),
+    ("Redwood Logistics Ltd", "Redwood"),
+])
+def test_generic_industry_words_do_not_stop_a_brand(registered, brand):
+    assert loose_company_key(registered) == loose_company_key(brand)
+
+
+def test_sibling_lines_of_business_stay():
+    assert loose_company_key("万达地产") != loose_company_key("万达集团")
+
+
+@pytest.mark.parametrize(("chinese", "latin"), [
+    ("北京字节跳动科技有限公司", "Zijie Tiaodong"), ("华为技术有限公司", "Huawei Technologies"),
+    ("格力电器", "Geli Dianqi"),
+])
+def test_pinyin_keys_meet_the_romanised_name(chinese, latin):
+    a, b = company_keys(chinese), company_keys(latin)
+    assert {a.sound, a.loose_sound} & {b.sound, b.loose_sound}
+
+
+def test_sound_alike_first_character_shares_the_sound_key():
+    assert company_keys("辉煌建材").sound == company_keys("晖煌建材").sound
+
+
+def test_look_alike_characters_are_folded():
+    assert normalize_company_name("知已咨询") == normalize_company_name("知己咨询")
+
+
+@pytest.mark.parametrize(("branch", "parent"), [
+    ("招商银行北京分行", "招商银行"), ("顺丰速运有限公司大连分公司", "顺丰速运有限公司"),
+    ("华泰证券南京中山路营业部", "华泰证券"), ("Acme Trading Beijing Branch", "Acme Trading"),
+])
+def test_a_branch_keeps_its_branch_part(branch, parent):
+    keys = company_keys(branch)
+    assert keys.parts.branch and keys.parts.core.strip() == company_keys(parent).parts.core
+    assert keys.key != normalize_company_name(parent)
+
+
+def test_lone_numerals_inside_words_stay():
+    assert fold_numerals("小陈五金店") == "小陈五金店"
+    assert fold_numerals("三只松鼠") == "3只松鼠"

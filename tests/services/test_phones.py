@@ -6,6 +6,7 @@ from crm.services.phones import (
     MESSAGES,
     PHONE_TYPES,
     PhoneError,
+    base_number,
     format_phone,
     normalize_phone,
 )
@@ -172,3 +173,34 @@ def test_round_trip():
 
 def test_phone_types():
     assert PHONE_TYPES == ("mobile", "work", "home", "fax")
+
+
+# --- extensions and bracketed country codes (issue 12) -------------------------------------
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("021-61234567 转 36", "+862161234567;ext=36"), ("010 8888 6666 分机 5", "+861088886666;ext=5"),
+    ("010 8888 6666 ext. 7", "+861088886666;ext=7"), ("010 8888 6666 x7", "+861088886666;ext=7"),
+    ("+862161234567;ext=36", "+862161234567;ext=36"),
+])
+def test_an_extension_is_kept_after_the_number(raw, expected):
+    assert normalize_phone(raw, "CN") == expected
+    assert base_number(expected) == expected.split(";")[0]
+
+
+def test_an_extension_is_shown():
+    assert format_phone("+862161234567;ext=36", "CN") == "021 6123 4567 ext. 36"
+
+
+def test_only_an_extension_says_to_type_the_number():
+    with pytest.raises(PhoneError) as error:
+        normalize_phone("转 36", "CN")
+    assert error.value.code == "extension_only"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("(65) 6123 4567", "+6561234567"), ("(852) 2123 4567", "+85221234567"),
+    ("(021) 6123 4567", "+862161234567"), ("(1) 415 555 2671", "+14155552671"),
+])
+def test_a_country_code_in_brackets_is_understood(raw, expected):
+    assert normalize_phone(raw, "CN") == expected

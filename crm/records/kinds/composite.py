@@ -108,12 +108,14 @@ class PhonesKind(Kind):
 
     def set(self, spec, record, value) -> None:
         from crm.models import Phone as PhoneRow
+        from crm.services.phones import base_number
 
         value = _distinct(value or [])
         record.phones = [PhoneRow(kind=kind, e164=e164, is_main=i == 0, position=i)
                          for i, (kind, e164) in enumerate(value)]
-        if spec.options.get("main_column"):
-            setattr(record, spec.options["main_column"], value[0][1] if value else None)
+        if spec.options.get("main_column"):  # the number lists show and dial, no extension
+            main = base_number(value[0][1]) if value else None
+            setattr(record, spec.options["main_column"], main)
 
     def text(self, spec, value) -> str:
         from crm.services.phones import format_phone
@@ -145,7 +147,7 @@ class PhonesKind(Kind):
     def search_terms(self, spec, value) -> list[str]:
         terms = []
         for _kind, e164 in value or ():
-            digits = phone_digits(e164)
+            digits = phone_digits(e164.split(";")[0])  # not the extension
             national = digits[2:] if e164.startswith("+86") else digits
             terms.append(f"{digits} {national}")
         return terms
