@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, column, func, select, table, text, tuple
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.extensions import db
+from crm.ids import id_arg
 from crm.services.normalize import fold_text, phone_digits
 from crm.services.scope import apply_scope
 
@@ -78,15 +79,7 @@ def parse(rtype, args) -> ListQuery:
     cols = tuple(key for key in known if key in chosen)
     return ListQuery(filters=flts, values=values, q=(args.get("q") or "").strip()[:100],
                      sort=args.get("sort") if args.get("sort") in sorts else "newest",
-                     trash=args.get("trash") == "1", after=_int(args.get("after")), cols=cols)
-
-
-def _int(raw) -> int | None:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**31 else None
+                     trash=args.get("trash") == "1", after=id_arg(args, "after"), cols=cols)
 
 
 def _search_term(q: str) -> str:

@@ -14,8 +14,10 @@ from crm.records import custom, lists
 from crm.services import saved_views
 
 
-def list_context(rtype) -> dict:
+def list_context(rtype, *, first_page: bool = False) -> dict:
     lq = lists.parse(rtype, request.args)
+    if first_page:  # the page always starts at the top, whatever `after` a URL carries
+        lq.after = None
     rows, next_after = lists.page(rtype, current_user, lq)
     more_url = rtype.url("rows", **lq.args(after=next_after)) if next_after else None
     columns = [s for s in rtype.specs() if s.list_column or s.key in lq.cols]
@@ -54,7 +56,7 @@ def _ignored_filters(rtype) -> list[str]:
 
 def index(rtype):
     """The list page: search, filters, saved views, quick add and the first page of rows."""
-    ctx = list_context(rtype)
+    ctx = list_context(rtype, first_page=True)
     return render_template(
         "records/index.html", **ctx, presets=presets(rtype, ctx["lq"]),
         owners=lists.owner_choices(current_user), teams=lists.team_choices(current_user),

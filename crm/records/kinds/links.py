@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
+from crm.ids import parse_id
 from crm.records.kinds.base import Kind
 from crm.records.kinds.basic import DateTimeKind
 from crm.validators import LENGTH_MESSAGE, PlainText
@@ -45,8 +46,8 @@ class LinkKind(Kind):
         from crm.records import registry
         from crm.services.scope import scoped
 
-        target_id = args.get(spec.column, type=int)
-        if not target_id or not 0 < target_id < 2**31:
+        target_id = parse_id(args.get(spec.column))
+        if target_id is None:
             return {}
         model = registry.get(spec.options["target"]).model
         name = db.session.scalar(scoped(model, current_user).where(model.id == target_id)
@@ -148,10 +149,10 @@ class OwnerKind(Kind):
             field.data = str(current_user.id)
         field.choices = [(str(uid), name) for uid, name in owner_choices(current_user)]
         if field.data and str(field.data) not in {c[0] for c in field.choices}:
-            field.choices.append((str(field.data), self.text(spec, _int(field.data))))
+            field.choices.append((str(field.data), self.text(spec, parse_id(field.data))))
 
     def form_value(self, spec, form):
-        return _int(form[spec.key].data)
+        return parse_id(form[spec.key].data)
 
     def to_form(self, spec, value):
         return "" if value is None else str(value)
@@ -187,18 +188,11 @@ class OwnerKind(Kind):
         return []
 
 
-def _int(raw) -> int | None:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
-
-
 def _known_owner(form, field) -> None:
     """Only someone the user may assign to (their team, or everyone for an admin)."""
     from crm.records.lists import owner_choices
 
-    if _int(field.data) not in {uid for uid, _name in owner_choices(current_user)}:
+    if parse_id(field.data) not in {uid for uid, _name in owner_choices(current_user)}:
         raise ValidationError(_l("Choose one of the people in the list."))
 
 
