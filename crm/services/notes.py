@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -109,10 +110,24 @@ def _is_office(data: bytes, folder: str) -> bool:
     return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
 
 
+# Characters a file name never keeps: control characters (NUL, newlines: PostgreSQL refuses
+# NUL, and a download header cannot carry them), lone surrogates and the bidirectional
+# overrides that make "gpj.exe" read as "exe.jpg".
+_BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_filename(raw: str | None) -> str:
+    """The name a file is stored and downloaded under: no folders, no control or direction
+    characters, at most 200 characters, never empty."""
+    name = os.path.basename((raw or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs")
+                   and ch not in _BIDI_CONTROLS).strip()
+    return name[-_NAME_LENGTH:].strip() or "file"
+
+
 def check_file(upload: FileStorage) -> CheckedFile:
     """Read and check one uploaded file, or raise UploadRefused."""
-    filename = os.path.basename((upload.filename or "").replace("\\", "/")).strip()
-    filename = filename[-_NAME_LENGTH:] or "file"
+    filename = clean_filename(upload.filename)
     data = upload.stream.read(max_upload_bytes() + 1)
     if len(data) > max_upload_bytes():
         raise UploadRefused("too_large", filename)
@@ -140,13 +155,10 @@ def storage_path(storage_key: str) -> str:
     return os.path.join(upload_dir(), *storage_key.split("/"))
 
 
-def _store(checked: CheckedFile) -> str:
-    key = f"{utcnow():%Y/%m}/{secrets.token_hex(16)}"
-    path = storage_path(key)
+def _write(path: str, data: bytes) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "xb") as fh:
-        fh.write(checked.data)
-    return key
+        fh.write(data)
 
 
 def already_saved(subject, client_key: str | None) -> bool:
@@ -161,21 +173,30 @@ def add_note(subject, body: str, files: list[CheckedFile], *, user,
              client_key: str | None = None) -> tuple[Note, list[str]]:
     """Add a note (and its files) to a record; returns the note and the stored file paths,
     which the caller deletes if the commit fails. `client_key` (from the browser) is
-    unique: a second note with the same key fails at commit with an IntegrityError."""
+    unique: a second note with the same key fails at commit with an IntegrityError.
+
+    The rows are flushed before any file is written, and a failed write removes what it
+    wrote, so a note that fails here leaves nothing on disk."""
     from crm.records.service import touch
 
     note = Note(body=body.strip()[:MAX_BODY], created_by=user.id, client_key=client_key or None,
                 record_id=subject.record_id)
-    stored = []
-    for checked in files:
-        key = _store(checked)
-        stored.append(storage_path(key))
+    keys = [f"{utcnow():%Y/%m}/{secrets.token_hex(16)}" for _file in files]
+    for checked, key in zip(files, keys, strict=True):
         note.attachments.append(Attachment(
             filename=checked.filename, content_type=checked.content_type,
             size=len(checked.data), storage_key=key))
     db.session.add(note)
     touch(subject)
     db.session.flush()
+    stored: list[str] = []
+    try:
+        for checked, key in zip(files, keys, strict=True):
+            stored.append(storage_path(key))
+            _write(stored[-1], checked.data)
+    except BaseException:
+        discard_files(stored)
+        raise
     return note, stored
 
 
@@ -184,5 +205,7 @@ def discard_files(paths: list[str]) -> None:
     for path in paths:
         try:
             os.remove(path)
+        except FileNotFoundError:
+            pass
         except OSError:
             current_app.logger.warning("could not remove orphan upload %s", path)

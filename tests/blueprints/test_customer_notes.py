@@ -185,3 +185,70 @@ def test_a_damaged_client_key_is_refused_with_a_message(app, hx, login_as):
     again = hx.post(f"/companies/{company}/notes",
                     data={"body": "hello", "client_key": fresh.group(1)})
     assert again.status_code == 200 and _notes_of(app, company) == ["hello"]
+
+
+@pytest.mark.parametrize("sent, kept", [
+    ("re\x00port.pdf", "report.pdf"),
+    ("tab\tesc\x1b.pdf", "tabesc.pdf"),
+    ("\u202egpj.pdf", "gpj.pdf"),
+    ("\x7fnotes\x85.pdf", "notes.pdf"),
+])
+def test_control_characters_leave_the_file_name(app, client, hx, login_as, sent, kept):
+    """A name with NUL or other control characters is cleaned on upload (PostgreSQL refused
+    the NUL with a 500 and the file stayed on disk) and downloads under the clean name."""
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    before = _stored_files(app)
+    response = _post_note(hx, f"/companies/{company}/notes", files=[(sent, PDF)])
+    assert response.status_code == 200
+    with app.app_context():
+        attachment = db.session.scalar(db.select(Attachment))
+        assert attachment.filename == kept
+        attachment_id = attachment.id
+        db.session.remove()
+    download = client.get(f"/attachments/{attachment_id}")
+    assert download.status_code == 200 and download.data == PDF
+    assert kept in download.headers["Content-Disposition"]
+    assert _stored_files(app) == before + 1
+
+
+def test_a_stored_name_with_control_characters_still_downloads(app, client, hx, login_as):
+    """Files saved before names were cleaned download under the clean name."""
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    _post_note(hx, f"/companies/{company}/notes", files=[("offer.pdf", PDF)])
+    with app.app_context():
+        attachment = db.session.scalar(db.select(Attachment))
+        attachment.filename = "off\ner\x07.pdf"
+        db.session.commit()
+        attachment_id = attachment.id
+        db.session.remove()
+    download = client.get(f"/attachments/{attachment_id}")
+    assert download.status_code == 200 and "offer.pdf" in download.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("failing", ["flush", "commit"])
+def test_a_note_that_fails_leaves_no_file_behind(app, hx, login_as, failing):
+    """The database refusing the note (at its flush or its commit) leaves the upload folder
+    as it was: the files are written only after the rows flush, and removed on failure."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    before = _stored_files(app)
+
+    def refuse(*_args):
+        raise RuntimeError("the database refused the note")
+
+    target, name = (Attachment, "before_insert") if failing == "flush" \
+        else (Session, "before_commit")
+    event.listen(target, name, refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            _post_note(hx, f"/companies/{company}/notes",
+                       files=[("a.pdf", PDF), ("b.png", PNG)])
+    finally:
+        event.remove(target, name, refuse)
+    assert _stored_files(app) == before
+    assert count(app, Note) == 0 and count(app, Attachment) == 0

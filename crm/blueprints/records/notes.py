@@ -122,6 +122,7 @@ def attachment(attachment_id: int):
             model.record_id == row.note.record_id).with_only_columns(model.id)) is None:
         abort(404)
     response = send_file(notes.storage_path(row.storage_key), mimetype=row.content_type,
-                         as_attachment=True, download_name=row.filename, max_age=0)
+                         as_attachment=True, max_age=0,
+                         download_name=notes.clean_filename(row.filename))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
