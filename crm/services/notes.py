@@ -40,6 +40,7 @@ TYPES = {
 _OFFICE_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 _DANGEROUS_PARTS = {"html", "htm", "xhtml", "svg", "svgz", "js", "mjs", "exe", "bat", "cmd",
                     "sh", "php", "jsp", "asp", "aspx", "hta", "xml", "shtml", "com", "scr"}
+_UTF8_BOM = b"\xef\xbb\xbf"
 _MARKUP_STARTS = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
 
 
@@ -96,7 +97,18 @@ def _is_plain_text(data: bytes) -> bool:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return not data.lstrip()[:20].lower().startswith(_MARKUP_STARTS)
+    return not _text_start(data).lower().startswith(_MARKUP_STARTS)
+
+
+def _text_start(data: bytes) -> bytes:
+    """The first bytes after any byte-order marks and white space: a browser reads
+    "\ufeff<html>" as HTML, so markup behind a BOM is markup."""
+    head = data[:4096]
+    while True:
+        stripped = head.lstrip().removeprefix(_UTF8_BOM)
+        if stripped == head:
+            return head[:20]
+        head = stripped
 
 
 def _is_office(data: bytes, folder: str) -> bool:

@@ -74,6 +74,9 @@ def _stored_files(app) -> int:
     ("image.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>"),
     ("fake.png", b"<html>not a png</html>"),
     ("notes.txt", b"<!DOCTYPE html><html></html>"),
+    ("bom.txt", b"\xef\xbb\xbf<html><script>alert(1)</script></html>"),
+    ("bom-space.txt", b"\xef\xbb\xbf \n\xef\xbb\xbf<svg onload=alert(1)>"),
+    ("bom-xml.txt", b"\xef\xbb\xbf<?xml version='1.0'?><svg/>"),
     ("x.exe.png", PNG),
     ("empty.pdf", b""),
     ("macro.docm", _docx()),
@@ -87,6 +90,14 @@ def test_refused_files_save_nothing(app, hx, login_as, name, content):
     assert 'id="err-files"' in response.get_data(as_text=True)
     assert count(app, Note) == 0 and count(app, Attachment) == 0
     assert _stored_files(app) == before
+
+
+def test_plain_text_with_a_byte_order_mark_is_accepted(app, hx, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    response = _post_note(hx, f"/companies/{company}/notes",
+                          files=[("notes.txt", "\ufeff拜访记录 <b>".encode())])
+    assert response.status_code == 200 and count(app, Attachment) == 1
 
 
 def test_too_large_file_is_refused(app, hx, login_as):
