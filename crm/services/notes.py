@@ -181,6 +181,14 @@ def already_saved(subject, client_key: str | None) -> bool:
         Note.client_key == client_key, Note.record_id == subject.record_id)) is not None
 
 
+def key_used_elsewhere(subject, client_key: str | None) -> bool:
+    """Whether a note on another record holds this key (keys are unique across records)."""
+    if not client_key:
+        return False
+    return db.session.scalar(select(Note.id).where(
+        Note.client_key == client_key, Note.record_id != subject.record_id)) is not None
+
+
 def add_note(subject, body: str, files: list[CheckedFile], *, user,
              client_key: str | None = None) -> tuple[Note, list[str]]:
     """Add a note (and its files) to a record; returns the note and the stored file paths,

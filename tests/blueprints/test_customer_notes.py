@@ -25,8 +25,10 @@ def _docx() -> bytes:
     return buffer.getvalue()
 
 
-def _post_note(client, url, body="Visited today", files=(), **kw):
+def _post_note(client, url, body="Visited today", files=(), data_key=None, **kw):
     data = {"body": body, "files": [(io.BytesIO(content), name) for name, content in files]}
+    if data_key is not None:
+        data["client_key"] = data_key
     return client.post(url, data=data, content_type="multipart/form-data", **kw)
 
 
@@ -263,3 +265,37 @@ def test_a_note_that_fails_leaves_no_file_behind(app, hx, login_as, failing):
         event.remove(target, name, refuse)
     assert _stored_files(app) == before
     assert count(app, Note) == 0 and count(app, Attachment) == 0
+
+
+def test_a_key_used_on_another_customer_is_refused_with_a_message(app, hx, login_as):
+    """Keys are unique across records: reusing one on another customer (a damaged offline
+    queue) answers 422 with the note kept in the form and a fresh key, never a 500."""
+    rep = login_as("rep")
+    first, second = make_company(app, rep, "Acme"), make_company(app, rep, "Beta")
+    key = "0b7c4a52-8d1e-4f3a-9c2b-5e6f7a8b9c0d"
+    assert hx.post(f"/companies/{first}/notes",
+                   data={"body": "first", "client_key": key}).status_code == 200
+    before = _stored_files(app)
+    response = _post_note(hx, f"/companies/{second}/notes", body="拜访了仓库",
+                          files=[("a.pdf", PDF)], data_key=key)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "already sent for another customer" in body and "拜访了仓库" in body
+    assert key not in body
+    assert _notes_of(app, second) == [] and _notes_of(app, first) == ["first"]
+    assert _stored_files(app) == before and count(app, Attachment) == 0
+    fresh = re.search(r'name="client_key"[^>]*value="([0-9a-f-]{36})"', body).group(1)
+    again = hx.post(f"/companies/{second}/notes", data={"body": "拜访了仓库", "client_key": fresh})
+    assert again.status_code == 200 and _notes_of(app, second) == ["拜访了仓库"]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+def test_a_blank_key_is_refused_with_a_message(app, hx, login_as, blank):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    for _attempt in range(2):
+        response = hx.post(f"/companies/{company}/notes",
+                           data={"body": "hello", "client_key": blank})
+        assert response.status_code == 422
+        assert "Send the note again" in response.get_data(as_text=True)
+    assert _notes_of(app, company) == []

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Regexp
 
 from crm.blueprints.records.common import fragment, load
 from crm.extensions import db
@@ -36,17 +36,22 @@ UPLOAD_MESSAGES = {
 }
 
 
+_KEY_DAMAGED = _l("This form was damaged and has been reset. Send the note again.")
+
+
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("Note"), validators=[
         Length(max=notes.MAX_BODY, message=LENGTH_MESSAGE), PlainText(multiline=True)])
     # A fresh random key per form; the browser sends it again when it retries (offline notes).
-    client_key = HiddenField(validators=[Optional(), Regexp(
-        r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-        message=_l("This form was damaged and has been reset. Send the note again."))])
+    # A post without the field gets one; a blank or malformed key is refused.
+    client_key = HiddenField(validators=[
+        DataRequired(message=_KEY_DAMAGED),
+        Regexp(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+               message=_KEY_DAMAGED)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.client_key.data:
+        if not self.client_key.raw_data:
             self.client_key.data = str(uuid.uuid4())
 
 
@@ -65,7 +70,12 @@ def add_note(rtype, record_id: int):
         if form.client_key.errors:
             form.client_key.data = str(uuid.uuid4())  # so that sending again works
         return _timeline_response(rtype, record, form, error, 422)
-    _save_once(record, form, files)
+    if notes.key_used_elsewhere(record, form.client_key.data) \
+            or not _save_once(record, form, files):
+        form.client_key.data = str(uuid.uuid4())
+        return _timeline_response(rtype, record, form, _(
+            "This note was already sent for another customer, so it was not added here. "
+            "Send it again to add it to this customer."), 422)
     if not is_htmx():
         flash(_("Note added."), "success")
         return redirect(rtype.url("show", record_id=record.id))
@@ -79,11 +89,12 @@ def _uploads():
     return request.files.getlist("files")
 
 
-def _save_once(record, form, files) -> None:
-    """Save the note unless a note with its key is saved already (a retried send)."""
+def _save_once(record, form, files) -> bool:
+    """Save the note unless a note with its key is saved already (a retried send); False
+    when the key was taken meanwhile by a note on another record."""
     key = form.client_key.data or None
     if notes.already_saved(record, key):
-        return
+        return True
     stored: list[str] = []
     try:
         _note, stored = notes.add_note(record, form.body.data, files, user=current_user,
@@ -92,9 +103,15 @@ def _save_once(record, form, files) -> None:
     except Exception as exc:
         db.session.rollback()
         notes.discard_files(stored)
-        # the same note sent twice at once: the other request saved it
-        if not (isinstance(exc, IntegrityError) and notes.already_saved(record, key)):
+        if not isinstance(exc, IntegrityError):
             raise
+        # the same note sent twice at once: the other request saved it (or another record's)
+        if notes.already_saved(record, key):
+            return True
+        if notes.key_used_elsewhere(record, key):
+            return False
+        raise
+    return True
 
 
 def _timeline_response(rtype, record, form, error, status):
