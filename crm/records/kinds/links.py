@@ -37,7 +37,9 @@ class LinkKind(Kind):
         return ""
 
     def form_data(self, spec, record) -> dict:
-        target = getattr(record, spec.options["relation"])
+        """The linked record's name, only if the viewer may see it (else the field is empty,
+        and saving it empty keeps the link: see `set`)."""
+        target = self.visible_target(spec, record)
         return {spec.key: target.name if target is not None else ""}
 
     def prefill(self, spec, args) -> dict:
@@ -61,6 +63,9 @@ class LinkKind(Kind):
         from crm.extensions import db
         from crm.records import registry
 
+        if not value and getattr(record, spec.column) is not None and _viewer() is not None \
+                and self.visible_target(spec, record) is None:
+            return  # a link the user may not see was shown empty: it stays as it is
         model = registry.get(spec.options["target"]).model
         setattr(record, spec.options["relation"], db.session.get(model, value) if value else None)
 
@@ -91,14 +96,21 @@ class LinkKind(Kind):
         return target
 
     def text(self, spec, value) -> str:
-        return "" if value is None else self.names(spec, [value]).get(value, f"#{value}")
+        if value is None:
+            return ""
+        return self.names(spec, [value]).get(value) or str(_l("(not visible to you)"))
 
     def names(self, spec, ids) -> dict:
+        """Names of the linked records the viewer may see (the trash included: it is theirs
+        to open); the history and a conflict never name another's record."""
         from crm.extensions import db
         from crm.records import registry
+        from crm.services.scope import apply_scope
 
         model = registry.get(spec.options["target"]).model
         stmt = select(model.id, model.name).where(model.id.in_(ids))
+        if _viewer() is not None:
+            stmt = apply_scope(stmt, model, _viewer(), include_deleted=True)
         return dict(db.session.execute(stmt).all())
 
     def search_terms(self, spec, value) -> list[str]:
@@ -106,6 +118,15 @@ class LinkKind(Kind):
 
     def filters(self, spec) -> list:
         return []
+
+
+def _viewer():
+    """The signed-in user of this request, or None (a command, a job)."""
+    from flask import has_request_context
+
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user
+    return None
 
 
 def _resolve(spec):
