@@ -56,8 +56,10 @@ def migrations_dir() -> str:
 
 def register_blueprints(app: Flask) -> None:
     from crm.blueprints import admin, auth, health, home, notifications, profile, records
+    from crm.ids import IdConverter
     from crm.records import load_builtin_types, registry
 
+    app.url_map.converters["id"] = IdConverter
     for module in (auth, home, profile, notifications, admin, health, records):
         app.register_blueprint(module.bp)
     load_builtin_types()

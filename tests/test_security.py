@@ -7,6 +7,7 @@ import re
 
 import pytest
 from sqlalchemy import select, text
+from werkzeug.routing.converters import NumberConverter
 
 from crm.extensions import db
 from crm.models import AuditLog, Team
@@ -52,8 +53,7 @@ def _ids(app, admin_id: int) -> dict[str, int]:
 def _url(app, rule, ids: dict[str, int]) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        values[name] = ids.get(name, 1) if converter.__class__.__name__ in (
-            "IntegerConverter", "NumberConverter") else "x"
+        values[name] = ids.get(name, 1) if isinstance(converter, NumberConverter) else "x"
     return app.url_map.bind("localhost").build(rule.endpoint, values)
 
 

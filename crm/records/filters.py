@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from crm.extensions import db
+from crm.ids import id_arg
 
 
 def dialect() -> str:
@@ -259,11 +260,7 @@ class UserFilter(ListFilter):
     widget = "user"
 
     def parse(self, args):
-        try:
-            value = int(args.get(self.arg) or 0)
-        except (TypeError, ValueError):
-            return None
-        return value if 0 < value < 2**31 else None
+        return id_arg(args, self.arg)
 
     def condition(self, model, value):
         return getattr(model, self.spec.column) == value

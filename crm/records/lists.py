@@ -4,8 +4,10 @@ Search matches `search_text` (folded name, pinyin full and initials, email, phon
 tags). Three or more characters use the full-text index: SQLite FTS5 with the trigram
 tokenizer (a `<table>_fts` table), PostgreSQL a pg_trgm GIN index under LIKE. Shorter
 queries fall back to a LIKE bounded by the page LIMIT. Pages use keyset pagination (no
-OFFSET, no COUNT); the cursor is read inside the user's scope, so a crafted cursor reveals
-nothing. The owner, tags and links of a page come with it in a fixed number of queries.
+OFFSET, no COUNT). The "load more" cursor is signed with the app's secret and bound to the
+user, the record type and the list's filters, so it can only name a row that user was shown
+in that list (and it is still read inside the user's scope); anything else is no cursor.
+The owner, tags and links of a page come with it in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import and_, bindparam, column, func, select, table, text, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.extensions import db
+from crm.ids import parse_id
 from crm.services.normalize import fold_text, phone_digits
 from crm.services.scope import apply_scope
 
@@ -34,8 +39,9 @@ class ListQuery:
     q: str = ""
     sort: str = "newest"
     trash: bool = False
-    after: int | None = None
+    after: int | None = None  # the id of the last row shown (read from a signed cursor)
     cols: tuple[str, ...] = ()  # optional columns chosen by the user (custom field keys)
+    bad_cursor: bool = False  # an `after` was sent that this user's list did not sign
 
     def args(self, **override) -> dict:
         """The non-empty arguments (for links, load more and saved views)."""
@@ -63,8 +69,9 @@ def filters_of(rtype) -> list:
     return [flt for spec in rtype.specs() if spec.filter for flt in spec.kind.filters(spec)]
 
 
-def parse(rtype, args) -> ListQuery:
-    """Read a ListQuery from request args; unusable values are ignored, never an error."""
+def parse(rtype, args, user=None) -> ListQuery:
+    """Read a ListQuery from request args; unusable values are ignored, never an error.
+    `after` counts only as a cursor this list signed for `user` (see `cursor`)."""
     flts = filters_of(rtype)
     values = {}
     for flt in flts:
@@ -76,17 +83,36 @@ def parse(rtype, args) -> ListQuery:
     raw = args.getlist("cols") if hasattr(args, "getlist") else [args.get("cols") or ""]
     chosen = {c for value in raw for c in (value or "").split(",")}
     cols = tuple(key for key in known if key in chosen)
-    return ListQuery(filters=flts, values=values, q=(args.get("q") or "").strip()[:100],
-                     sort=args.get("sort") if args.get("sort") in sorts else "newest",
-                     trash=args.get("trash") == "1", after=_int(args.get("after")), cols=cols)
+    lq = ListQuery(filters=flts, values=values, q=(args.get("q") or "").strip()[:100],
+                   sort=args.get("sort") if args.get("sort") in sorts else "newest",
+                   trash=args.get("trash") == "1", cols=cols)
+    if args.get("after"):
+        lq.after = read_cursor(rtype, user, lq, args.get("after"))
+        lq.bad_cursor = lq.after is None
+    return lq
 
 
-def _int(raw) -> int | None:
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
+def _cursor_signer(rtype, user, lq: ListQuery) -> URLSafeSerializer:
+    """Signs cursors for this user, record type and list (filters, search, sort, trash)."""
+    return URLSafeSerializer(current_app.secret_key, salt="crm.list-cursor:"
+                             f"{rtype.key}:{user.id}:{lq.query_string()}")
+
+
+def cursor(rtype, user, lq: ListQuery, last_id: int) -> str:
+    """The `after` argument of the next page: the last row's id, signed."""
+    return _cursor_signer(rtype, user, lq).dumps(last_id)
+
+
+def read_cursor(rtype, user, lq: ListQuery, token) -> int | None:
+    """The row id in a cursor this list signed for this user, else None (tampered,
+    another user's, another list's, or a bare id)."""
+    if user is None or not isinstance(token, str) or len(token) > 200:
         return None
-    return value if 0 < value < 2**31 else None
+    try:
+        value = _cursor_signer(rtype, user, lq).loads(token)
+    except BadData:
+        return None
+    return parse_id(value)
 
 
 def _search_term(q: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ TYPES = {
 _OFFICE_FOLDERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 _DANGEROUS_PARTS = {"html", "htm", "xhtml", "svg", "svgz", "js", "mjs", "exe", "bat", "cmd",
                     "sh", "php", "jsp", "asp", "aspx", "hta", "xml", "shtml", "com", "scr"}
+_UTF8_BOM = b"\xef\xbb\xbf"
 _MARKUP_STARTS = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
 
 
@@ -95,7 +97,18 @@ def _is_plain_text(data: bytes) -> bool:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return not data.lstrip()[:20].lower().startswith(_MARKUP_STARTS)
+    return not _text_start(data).lower().startswith(_MARKUP_STARTS)
+
+
+def _text_start(data: bytes) -> bytes:
+    """The first bytes after any byte-order marks and white space: a browser reads
+    "\ufeff<html>" as HTML, so markup behind a BOM is markup."""
+    head = data[:4096]
+    while True:
+        stripped = head.lstrip().removeprefix(_UTF8_BOM)
+        if stripped == head:
+            return head[:20]
+        head = stripped
 
 
 def _is_office(data: bytes, folder: str) -> bool:
@@ -109,10 +122,24 @@ def _is_office(data: bytes, folder: str) -> bool:
     return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
 
 
+# Characters a file name never keeps: control characters (NUL, newlines: PostgreSQL refuses
+# NUL, and a download header cannot carry them), lone surrogates and the bidirectional
+# overrides that make "gpj.exe" read as "exe.jpg".
+_BIDI_CONTROLS = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_filename(raw: str | None) -> str:
+    """The name a file is stored and downloaded under: no folders, no control or direction
+    characters, at most 200 characters, never empty."""
+    name = os.path.basename((raw or "").replace("\\", "/"))
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cs")
+                   and ch not in _BIDI_CONTROLS).strip()
+    return name[-_NAME_LENGTH:].strip() or "file"
+
+
 def check_file(upload: FileStorage) -> CheckedFile:
     """Read and check one uploaded file, or raise UploadRefused."""
-    filename = os.path.basename((upload.filename or "").replace("\\", "/")).strip()
-    filename = filename[-_NAME_LENGTH:] or "file"
+    filename = clean_filename(upload.filename)
     data = upload.stream.read(max_upload_bytes() + 1)
     if len(data) > max_upload_bytes():
         raise UploadRefused("too_large", filename)
@@ -140,13 +167,10 @@ def storage_path(storage_key: str) -> str:
     return os.path.join(upload_dir(), *storage_key.split("/"))
 
 
-def _store(checked: CheckedFile) -> str:
-    key = f"{utcnow():%Y/%m}/{secrets.token_hex(16)}"
-    path = storage_path(key)
+def _write(path: str, data: bytes) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "xb") as fh:
-        fh.write(checked.data)
-    return key
+        fh.write(data)
 
 
 def already_saved(subject, client_key: str | None) -> bool:
@@ -157,6 +181,14 @@ def already_saved(subject, client_key: str | None) -> bool:
         Note.client_key == client_key, Note.record_id == subject.record_id)) is not None
 
 
+def key_used_elsewhere(subject, client_key: str | None) -> bool:
+    """Whether a note on another record holds this key (keys are unique across records)."""
+    if not client_key:
+        return False
+    return db.session.scalar(select(Note.id).where(
+        Note.client_key == client_key, Note.record_id != subject.record_id)) is not None
+
+
 def add_note(subject, body: str, files: list[CheckedFile], *, user,
              client_key: str | None = None, follow_up: dict | None = None,
              ) -> tuple[Note, list[str]]:
@@ -164,7 +196,10 @@ def add_note(subject, body: str, files: list[CheckedFile], *, user,
     which the caller deletes if the commit fails. `client_key` (from the browser) is
     unique: a second note with the same key fails at commit with an IntegrityError.
     `follow_up` (method, outcome, happened_at, next_contact_at) makes it a follow-up: the
-    record's last contact moves to when it happened and the next contact is a reminder."""
+    record's last contact moves to when it happened and the next contact is a reminder.
+
+    The rows are flushed before any file is written, and a failed write removes what it
+    wrote, so a note that fails here leaves nothing on disk."""
     from crm.records.service import touch
     from crm.services import follow_ups
 
@@ -174,10 +209,8 @@ def add_note(subject, body: str, files: list[CheckedFile], *, user,
                 outcome=follow_up.get("outcome") or None,
                 happened_at=follow_up.get("happened_at"),
                 next_contact_at=follow_up.get("next_contact_at"))
-    stored = []
-    for checked in files:
-        key = _store(checked)
-        stored.append(storage_path(key))
+    keys = [f"{utcnow():%Y/%m}/{secrets.token_hex(16)}" for _file in files]
+    for checked, key in zip(files, keys, strict=True):
         note.attachments.append(Attachment(
             filename=checked.filename, content_type=checked.content_type,
             size=len(checked.data), storage_key=key))
@@ -186,6 +219,14 @@ def add_note(subject, body: str, files: list[CheckedFile], *, user,
     db.session.flush()
     follow_ups.schedule_next_contact(note, user)
     db.session.flush()
+    stored: list[str] = []
+    try:
+        for checked, key in zip(files, keys, strict=True):
+            stored.append(storage_path(key))
+            _write(stored[-1], checked.data)
+    except BaseException:
+        discard_files(stored)
+        raise
     return note, stored
 
 
@@ -194,5 +235,7 @@ def discard_files(paths: list[str]) -> None:
     for path in paths:
         try:
             os.remove(path)
+        except FileNotFoundError:
+            pass
         except OSError:
             current_app.logger.warning("could not remove orphan upload %s", path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from crm.models import Contact
 from tests.blueprints.customer_helpers import count, fetch, make_company, make_contact
 
@@ -192,3 +194,49 @@ def test_a_persons_page_says_job_title_at_company_only_for_a_visible_company(
     hidden = make_contact(app, rep, "李娜", job_title="CFO", company_id=theirs)
     page = client.get(f"/contacts/{hidden}").get_data(as_text=True)
     assert '<p class="subtitle">CFO</p>' in page and "Hidden Holdings" not in page
+
+
+def _link_to_hidden_company(app, login_as, make_user, *, trashed: bool):
+    """A rep's person whose company was moved to another team (or to the trash) later."""
+    from crm.database import utcnow
+    from crm.extensions import db
+    from crm.models import Company, User
+
+    rep = login_as("rep", team="North")
+    other = make_user("rep", team="South")
+    company = make_company(app, rep, "Zenith Hidden Holdings")
+    person = make_contact(app, rep, "张伟", job_title="CFO", company_id=company)
+    with app.app_context():
+        row = db.session.get(Company, company)
+        if trashed:
+            row.deleted_at = utcnow()
+        else:
+            row.owner_id, row.team_id = other, db.session.get(User, other).team_id
+        db.session.commit()
+        db.session.remove()
+    return company, person
+
+
+@pytest.mark.parametrize("trashed", [False, True], ids=["out_of_scope", "in_the_trash"])
+def test_a_hidden_company_is_named_nowhere_on_the_persons_pages(
+        app, client, hx, login_as, make_user, trashed):
+    company, person = _link_to_hidden_company(app, login_as, make_user, trashed=trashed)
+    pages = [client.get(f"/contacts/{person}"), client.get(f"/contacts/{person}/edit"),
+             hx.get(f"/contacts/{person}/field?name=company&edit=1"),
+             hx.get(f"/contacts/{person}/field?name=company"), client.get("/contacts")]
+    if not trashed:  # the trash is the rep's own: its history may name it
+        pages.append(hx.get(f"/contacts/{person}/history"))
+    for response in pages:
+        assert response.status_code == 200, response.request.path
+        assert "Zenith" not in response.text, response.request.path
+        assert f"/companies/{company}" not in response.text, response.request.path
+
+
+def test_saving_the_form_keeps_a_company_the_user_cannot_see(app, client, login_as, make_user):
+    """The form shows the hidden company's field empty; saving it must not unlink it."""
+    company, person = _link_to_hidden_company(app, login_as, make_user, trashed=False)
+    response = client.post(f"/contacts/{person}", data={"name": "张伟", "company": "",
+                                                        "job_title": "CEO", "version": "1"})
+    assert response.status_code == 302
+    stored = fetch(app, Contact, person)
+    assert stored.job_title == "CEO" and stored.company_id == company

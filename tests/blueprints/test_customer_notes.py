@@ -25,8 +25,10 @@ def _docx() -> bytes:
     return buffer.getvalue()
 
 
-def _post_note(client, url, body="Visited today", files=(), **kw):
+def _post_note(client, url, body="Visited today", files=(), data_key=None, **kw):
     data = {"body": body, "files": [(io.BytesIO(content), name) for name, content in files]}
+    if data_key is not None:
+        data["client_key"] = data_key
     return client.post(url, data=data, content_type="multipart/form-data", **kw)
 
 
@@ -74,6 +76,9 @@ def _stored_files(app) -> int:
     ("image.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>"),
     ("fake.png", b"<html>not a png</html>"),
     ("notes.txt", b"<!DOCTYPE html><html></html>"),
+    ("bom.txt", b"\xef\xbb\xbf<html><script>alert(1)</script></html>"),
+    ("bom-space.txt", b"\xef\xbb\xbf \n\xef\xbb\xbf<svg onload=alert(1)>"),
+    ("bom-xml.txt", b"\xef\xbb\xbf<?xml version='1.0'?><svg/>"),
     ("x.exe.png", PNG),
     ("empty.pdf", b""),
     ("macro.docm", _docx()),
@@ -87,6 +92,14 @@ def test_refused_files_save_nothing(app, hx, login_as, name, content):
     assert 'id="err-files"' in response.get_data(as_text=True)
     assert count(app, Note) == 0 and count(app, Attachment) == 0
     assert _stored_files(app) == before
+
+
+def test_plain_text_with_a_byte_order_mark_is_accepted(app, hx, login_as):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    response = _post_note(hx, f"/companies/{company}/notes",
+                          files=[("notes.txt", "\ufeff拜访记录 <b>".encode())])
+    assert response.status_code == 200 and count(app, Attachment) == 1
 
 
 def test_too_large_file_is_refused(app, hx, login_as):
@@ -185,3 +198,104 @@ def test_a_damaged_client_key_is_refused_with_a_message(app, hx, login_as):
     again = hx.post(f"/companies/{company}/notes",
                     data={"body": "hello", "client_key": fresh.group(1)})
     assert again.status_code == 200 and _notes_of(app, company) == ["hello"]
+
+
+@pytest.mark.parametrize("sent, kept", [
+    ("re\x00port.pdf", "report.pdf"),
+    ("tab\tesc\x1b.pdf", "tabesc.pdf"),
+    ("\u202egpj.pdf", "gpj.pdf"),
+    ("\x7fnotes\x85.pdf", "notes.pdf"),
+])
+def test_control_characters_leave_the_file_name(app, client, hx, login_as, sent, kept):
+    """A name with NUL or other control characters is cleaned on upload (PostgreSQL refused
+    the NUL with a 500 and the file stayed on disk) and downloads under the clean name."""
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    before = _stored_files(app)
+    response = _post_note(hx, f"/companies/{company}/notes", files=[(sent, PDF)])
+    assert response.status_code == 200
+    with app.app_context():
+        attachment = db.session.scalar(db.select(Attachment))
+        assert attachment.filename == kept
+        attachment_id = attachment.id
+        db.session.remove()
+    download = client.get(f"/attachments/{attachment_id}")
+    assert download.status_code == 200 and download.data == PDF
+    assert kept in download.headers["Content-Disposition"]
+    assert _stored_files(app) == before + 1
+
+
+def test_a_stored_name_with_control_characters_still_downloads(app, client, hx, login_as):
+    """Files saved before names were cleaned download under the clean name."""
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    _post_note(hx, f"/companies/{company}/notes", files=[("offer.pdf", PDF)])
+    with app.app_context():
+        attachment = db.session.scalar(db.select(Attachment))
+        attachment.filename = "off\ner\x07.pdf"
+        db.session.commit()
+        attachment_id = attachment.id
+        db.session.remove()
+    download = client.get(f"/attachments/{attachment_id}")
+    assert download.status_code == 200 and "offer.pdf" in download.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("failing", ["flush", "commit"])
+def test_a_note_that_fails_leaves_no_file_behind(app, hx, login_as, failing):
+    """The database refusing the note (at its flush or its commit) leaves the upload folder
+    as it was: the files are written only after the rows flush, and removed on failure."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    before = _stored_files(app)
+
+    def refuse(*_args):
+        raise RuntimeError("the database refused the note")
+
+    target, name = (Attachment, "before_insert") if failing == "flush" \
+        else (Session, "before_commit")
+    event.listen(target, name, refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            _post_note(hx, f"/companies/{company}/notes",
+                       files=[("a.pdf", PDF), ("b.png", PNG)])
+    finally:
+        event.remove(target, name, refuse)
+    assert _stored_files(app) == before
+    assert count(app, Note) == 0 and count(app, Attachment) == 0
+
+
+def test_a_key_used_on_another_customer_is_refused_with_a_message(app, hx, login_as):
+    """Keys are unique across records: reusing one on another customer (a damaged offline
+    queue) answers 422 with the note kept in the form and a fresh key, never a 500."""
+    rep = login_as("rep")
+    first, second = make_company(app, rep, "Acme"), make_company(app, rep, "Beta")
+    key = "0b7c4a52-8d1e-4f3a-9c2b-5e6f7a8b9c0d"
+    assert hx.post(f"/companies/{first}/notes",
+                   data={"body": "first", "client_key": key}).status_code == 200
+    before = _stored_files(app)
+    response = _post_note(hx, f"/companies/{second}/notes", body="拜访了仓库",
+                          files=[("a.pdf", PDF)], data_key=key)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "already sent for another customer" in body and "拜访了仓库" in body
+    assert key not in body
+    assert _notes_of(app, second) == [] and _notes_of(app, first) == ["first"]
+    assert _stored_files(app) == before and count(app, Attachment) == 0
+    fresh = re.search(r'name="client_key"[^>]*value="([0-9a-f-]{36})"', body).group(1)
+    again = hx.post(f"/companies/{second}/notes", data={"body": "拜访了仓库", "client_key": fresh})
+    assert again.status_code == 200 and _notes_of(app, second) == ["拜访了仓库"]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\t"])
+def test_a_blank_key_is_refused_with_a_message(app, hx, login_as, blank):
+    rep = login_as("rep")
+    company = make_company(app, rep, "Acme")
+    for _attempt in range(2):
+        response = hx.post(f"/companies/{company}/notes",
+                           data={"body": "hello", "client_key": blank})
+        assert response.status_code == 422
+        assert "Send the note again" in response.get_data(as_text=True)
+    assert _notes_of(app, company) == []

@@ -135,7 +135,8 @@ def test_keyset_pages_in_every_sort(app, rep):
         for sort in ("newest", "oldest", "name", "updated"):
             seen, after = [], None
             while True:
-                lq = lists.parse(COMPANY, {"sort": sort, "after": after})
+                lq = lists.parse(COMPANY, {"sort": sort})
+                lq.after = after
                 rows, after = lists.page(COMPANY, user, lq, limit=7)
                 seen += [r.id for r in rows]
                 if after is None:

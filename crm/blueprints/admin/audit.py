@@ -4,16 +4,11 @@ from flask import render_template, request, url_for
 
 from crm.blueprints.admin import bp
 from crm.htmx import is_htmx
+from crm.ids import id_arg
 from crm.models.audit import ACTIONS
 from crm.permissions import access
 from crm.records import history
 from crm.services import audit
-
-
-def _id_arg(name: str) -> int | None:
-    """A positive id from the query string; anything else is no filter (never a 500)."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value < 2**62 else None
 
 
 @bp.get("/admin/audit")
@@ -25,10 +20,10 @@ def audit_index():
         "action": request.args.get("action") if request.args.get("action") in ACTIONS else None,
         "entity": request.args.get("entity") if request.args.get("entity") in entities
         else None,
-        "entity_id": _id_arg("entity_id"),
-        "user_id": _id_arg("user_id"),
+        "entity_id": id_arg(request.args, "entity_id"),
+        "user_id": id_arg(request.args, "user_id"),
     }
-    rows, next_before = audit.page(before=_id_arg("before"), **filters)
+    rows, next_before = audit.page(before=id_arg(request.args, "before"), **filters)
     shown = {k: v for k, v in filters.items() if v is not None}
     more_url = url_for("admin.audit_index", **shown, before=next_before) if next_before else None
     lines = history.lines(rows)

@@ -14,7 +14,7 @@ from crm.records import custom, registry
 from crm.records.kinds import CUSTOM_KINDS
 from crm.services.records import VersionConflict
 
-ID = "<int(min=1, max=2147483647):field_id>"
+ID = "<id:field_id>"
 RULES = {
     "key_format": lambda p: _("Use 2 to 40 lowercase letters, digits and underscores, "
                               "starting with a letter."),

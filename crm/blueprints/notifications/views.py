@@ -11,6 +11,7 @@ from flask_login import current_user
 from crm.blueprints.notifications import bp
 from crm.extensions import db
 from crm.htmx import is_htmx
+from crm.ids import id_arg
 from crm.permissions import access
 from crm.services import notifications
 
@@ -19,9 +20,7 @@ from crm.services import notifications
 @access.login
 def index():
     """The user's notifications, newest first; the unread ones shown are marked read."""
-    before = request.args.get("before", type=int)
-    if before is not None and not 0 < before < 2**31:
-        before = None
+    before = id_arg(request.args, "before")
     rows, next_before = notifications.page(current_user.id, before)
     unread = [n.id for n in rows if n.read_at is None]
     body = render_template(

@@ -7,7 +7,7 @@ URLs follow one pattern: /<plural> (list), /<plural>/rows, /<plural>/new, POST /
 /<plural>/<id>, /<plural>/<id>/edit, POST /<plural>/<id>, /<plural>/<id>/field,
 /<plural>/<id>/history, POST /<plural>/<id>/notes|delete|restore, /<plural>/views,
 /<plural>/export?format=csv|xlsx (the list's filters).
-Ids outside 1..2^31-1 answer 404 before any query.
+Ids outside 1..2^31-1 answer 404 before any query (`crm.ids`).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from flask import Blueprint
 from crm.blueprints.records import detail, editing, inline, lists, notes
 from crm.permissions import access
 
-ID = "<int(min=1, max=2147483647):record_id>"
+ID = "<id:record_id>"
 _BLUEPRINTS: dict[str, Blueprint] = {}
 
 bp = Blueprint("records", __name__)
 
 
-@bp.get("/attachments/<int(min=1, max=2147483647):attachment_id>")
+@bp.get("/attachments/<id:attachment_id>")
 @access.login
 def attachment(attachment_id: int):
     """Download a note's file (the record it belongs to decides who may)."""
@@ -53,7 +53,7 @@ def _routes(rtype) -> list[tuple[str, str, str, Callable, str]]:
         (f"{base}/{ID}/history", "history", "GET", detail.history, p.view),
         (f"{base}/export", "export", "GET", lists.export_list, p.export),
         (f"{base}/views", "save_view", "POST", lists.save_view, p.view),
-        (f"{base}/views/<int(min=1, max=2147483647):view_id>/delete", "delete_view", "POST",
+        (f"{base}/views/<id:view_id>/delete", "delete_view", "POST",
          lists.delete_view, p.view),
     ]
     if rtype.has_kind("region"):

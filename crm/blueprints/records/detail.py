@@ -9,6 +9,7 @@ from flask_login import current_user
 from crm.blueprints.records.common import load
 from crm.blueprints.records.notes import NoteForm
 from crm.htmx import is_htmx
+from crm.ids import id_arg
 from crm.permissions import has_permission
 from crm.records import completeness, service
 from crm.records import history as record_history
@@ -60,9 +61,7 @@ def history(rtype, record_id: int):
     record = load(rtype, record_id)
     if not is_htmx():
         return redirect(rtype.url("show", record_id=record.id, history=1) + "#history")
-    before = request.args.get("before", type=int)
-    if before is not None and not 0 < before < 2**63:
-        before = None
+    before = id_arg(request.args, "before")
     ctx = history_context(rtype, record, before)
     if before is None:
         return render_template("audit/_history.html", **ctx)

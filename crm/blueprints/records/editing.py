@@ -14,6 +14,7 @@ from crm.blueprints.records.common import fragment, load
 from crm.database import commit_keeping_loaded
 from crm.extensions import db
 from crm.htmx import hx_location, is_htmx, toast
+from crm.ids import id_arg
 from crm.records import forms, service
 from crm.records.service import DuplicateFound, VersionConflict
 from crm.services import dedupe, regions
@@ -193,10 +194,9 @@ def validate_field(rtype):
     data = field.data.strip() if isinstance(field.data, str) else ""
     candidates, paused = [], False
     if rtype.on_file and data and not field.errors:
-        exclude = request.args.get("exclude", type=int)
         candidates, paused = dedupe.screen(rtype.on_file(
             field.name, data, getattr(field, "e164", None), user=current_user,
-            exclude=exclude if exclude and 0 < exclude < 2**31 else None), current_user)
+            exclude=id_arg(request.args, "exclude")), current_user)
         _record_reveal(candidates)
     return render_template("records/_field_error.html", field=field, ok=ok, rtype=rtype,
                            candidates=candidates, paused=paused)

@@ -8,16 +8,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.blueprints.records.common import fragment
+from crm.errors import render_error
 from crm.extensions import db
 from crm.htmx import is_htmx
 from crm.records import custom, export, lists
 from crm.services import audit, saved_views
 
 
-def list_context(rtype) -> dict:
-    lq = lists.parse(rtype, request.args)
+def list_context(rtype, *, first_page: bool = False) -> dict:
+    lq = lists.parse(rtype, request.args, current_user)
+    if first_page:  # the page always starts at the top, whatever `after` a URL carries
+        lq.after = None
     rows, next_after = lists.page(rtype, current_user, lq)
-    more_url = rtype.url("rows", **lq.args(after=next_after)) if next_after else None
+    more_url = rtype.url("rows", **lq.args(
+        after=lists.cursor(rtype, current_user, lq, next_after))) if next_after else None
     columns = [s for s in rtype.specs() if s.list_column or s.key in lq.cols]
     ctx = {"rtype": rtype, "rows": rows, "lq": lq, "more_url": more_url, "columns": columns}
     if not lq.after:  # the first page says how many match (one capped count, always)
@@ -54,7 +58,7 @@ def _ignored_filters(rtype) -> list[str]:
 
 def index(rtype):
     """The list page: search, filters, saved views, quick add and the first page of rows."""
-    ctx = list_context(rtype)
+    ctx = list_context(rtype, first_page=True)
     return render_template(
         "records/index.html", **ctx, presets=presets(rtype, ctx["lq"]),
         owners=lists.owner_choices(current_user), teams=lists.team_choices(current_user),
@@ -66,6 +70,9 @@ def rows(rtype):
     """List rows for live search, filters and load more; a direct GET gets the page."""
     if not is_htmx():
         return redirect(rtype.url("index", **request.args))
+    if lists.parse(rtype, request.args, current_user).bad_cursor:
+        return render_error(400, _("This list changed since it was loaded. Reload the page "
+                                   "to see it from the top."))
     ctx = list_context(rtype)
     if ctx["lq"].after:  # load more: the next rows
         return fragment(render_template("records/_rows.html", **ctx))

@@ -22,7 +22,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, Length, Optional, Regexp
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, Regexp
 
 from crm.blueprints.records.common import fragment, load
 from crm.database import utcnow
@@ -48,6 +48,9 @@ UPLOAD_MESSAGES = {
 }
 
 
+_KEY_DAMAGED = _l("This form was damaged and has been reset. Send the note again.")
+
+
 class NoteForm(FlaskForm):
     """A note, or with a method a follow-up: when, what came of it, and the next contact
     (typed in the installation's time zone)."""
@@ -67,13 +70,15 @@ class NoteForm(FlaskForm):
     next_contact_at = DateTimeLocalField(_l("Next contact"), validators=[Optional()],
                                          format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
     # A fresh random key per form; the browser sends it again when it retries (offline notes).
-    client_key = HiddenField(validators=[Optional(), Regexp(
-        r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-        message=_l("This form was damaged and has been reset. Send the note again."))])
+    # A post without the field gets one; a blank or malformed key is refused.
+    client_key = HiddenField(validators=[
+        DataRequired(message=_KEY_DAMAGED),
+        Regexp(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+               message=_KEY_DAMAGED)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.client_key.data:
+        if not self.client_key.raw_data:
             self.client_key.data = str(uuid.uuid4())
         if self.method.data is None:
             self.method.data = ""
@@ -131,7 +136,12 @@ def add_note(rtype, record_id: int):
         if form.client_key.errors:
             form.client_key.data = str(uuid.uuid4())  # so that sending again works
         return _timeline_response(rtype, record, form, error, 422)
-    _save_once(record, form, files)
+    if notes.key_used_elsewhere(record, form.client_key.data) \
+            or not _save_once(record, form, files):
+        form.client_key.data = str(uuid.uuid4())
+        return _timeline_response(rtype, record, form, _(
+            "This note was already sent for another customer, so it was not added here. "
+            "Send it again to add it to this customer."), 422)
     done = _("Follow-up logged.") if form.method.data else _("Note added.")
     if not is_htmx():
         flash(done, "success")
@@ -145,11 +155,12 @@ def _uploads():
     return request.files.getlist("files")
 
 
-def _save_once(record, form, files) -> None:
-    """Save the note unless a note with its key is saved already (a retried send)."""
+def _save_once(record, form, files) -> bool:
+    """Save the note unless a note with its key is saved already (a retried send); False
+    when the key was taken meanwhile by a note on another record."""
     key = form.client_key.data or None
     if notes.already_saved(record, key):
-        return
+        return True
     stored: list[str] = []
     try:
         _note, stored = notes.add_note(record, form.body.data or "", files, user=current_user,
@@ -158,9 +169,15 @@ def _save_once(record, form, files) -> None:
     except Exception as exc:
         db.session.rollback()
         notes.discard_files(stored)
-        # the same note sent twice at once: the other request saved it
-        if not (isinstance(exc, IntegrityError) and notes.already_saved(record, key)):
+        if not isinstance(exc, IntegrityError):
             raise
+        # the same note sent twice at once: the other request saved it (or another record's)
+        if notes.already_saved(record, key):
+            return True
+        if notes.key_used_elsewhere(record, key):
+            return False
+        raise
+    return True
 
 
 def _timeline_response(rtype, record, form, error, status):
@@ -175,8 +192,6 @@ def _timeline_response(rtype, record, form, error, status):
 
 def attachment(attachment_id: int):
     """Download a note's file, only if the user may see its record; never inline."""
-    if not 0 < attachment_id < 2**31:
-        abort(404)
     row = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id)
                             .options(joinedload(Attachment.note)))
     if row is None or row.note.deleted_at is not None:
@@ -190,6 +205,7 @@ def attachment(attachment_id: int):
             model.record_id == row.note.record_id).with_only_columns(model.id)) is None:
         abort(404)
     response = send_file(notes.storage_path(row.storage_key), mimetype=row.content_type,
-                         as_attachment=True, download_name=row.filename, max_age=0)
+                         as_attachment=True, max_age=0,
+                         download_name=notes.clean_filename(row.filename))
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

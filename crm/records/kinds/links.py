@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, ValidationError
 
+from crm.ids import parse_id
 from crm.records.kinds.base import Kind
 from crm.records.kinds.basic import DateTimeKind
 from crm.validators import LENGTH_MESSAGE, PlainText
@@ -36,7 +37,9 @@ class LinkKind(Kind):
         return ""
 
     def form_data(self, spec, record) -> dict:
-        target = getattr(record, spec.options["relation"])
+        """The linked record's name, only if the viewer may see it (else the field is empty,
+        and saving it empty keeps the link: see `set`)."""
+        target = self.visible_target(spec, record)
         return {spec.key: target.name if target is not None else ""}
 
     def prefill(self, spec, args) -> dict:
@@ -45,8 +48,8 @@ class LinkKind(Kind):
         from crm.records import registry
         from crm.services.scope import scoped
 
-        target_id = args.get(spec.column, type=int)
-        if not target_id or not 0 < target_id < 2**31:
+        target_id = parse_id(args.get(spec.column))
+        if target_id is None:
             return {}
         model = registry.get(spec.options["target"]).model
         name = db.session.scalar(scoped(model, current_user).where(model.id == target_id)
@@ -60,6 +63,9 @@ class LinkKind(Kind):
         from crm.extensions import db
         from crm.records import registry
 
+        if not value and getattr(record, spec.column) is not None and _viewer() is not None \
+                and self.visible_target(spec, record) is None:
+            return  # a link the user may not see was shown empty: it stays as it is
         model = registry.get(spec.options["target"]).model
         setattr(record, spec.options["relation"], db.session.get(model, value) if value else None)
 
@@ -90,7 +96,9 @@ class LinkKind(Kind):
         return target
 
     def text(self, spec, value) -> str:
-        return "" if value is None else self.names(spec, [value]).get(value, f"#{value}")
+        if value is None:
+            return ""
+        return self.names(spec, [value]).get(value) or str(_l("(not visible to you)"))
 
     def export_values(self, spec, records) -> list:
         """The linked record's name, only where the exporting user may see it."""
@@ -98,11 +106,16 @@ class LinkKind(Kind):
         return [target.name if target is not None else "" for target in targets]
 
     def names(self, spec, ids) -> dict:
+        """Names of the linked records the viewer may see (the trash included: it is theirs
+        to open); the history and a conflict never name another's record."""
         from crm.extensions import db
         from crm.records import registry
+        from crm.services.scope import apply_scope
 
         model = registry.get(spec.options["target"]).model
         stmt = select(model.id, model.name).where(model.id.in_(ids))
+        if _viewer() is not None:
+            stmt = apply_scope(stmt, model, _viewer(), include_deleted=True)
         return dict(db.session.execute(stmt).all())
 
     def search_terms(self, spec, value) -> list[str]:
@@ -110,6 +123,15 @@ class LinkKind(Kind):
 
     def filters(self, spec) -> list:
         return []
+
+
+def _viewer():
+    """The signed-in user of this request, or None (a command, a job)."""
+    from flask import has_request_context
+
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user
+    return None
 
 
 def _resolve(spec):
@@ -153,10 +175,10 @@ class OwnerKind(Kind):
             field.data = str(current_user.id)
         field.choices = [(str(uid), name) for uid, name in owner_choices(current_user)]
         if field.data and str(field.data) not in {c[0] for c in field.choices}:
-            field.choices.append((str(field.data), self.text(spec, _int(field.data))))
+            field.choices.append((str(field.data), self.text(spec, parse_id(field.data))))
 
     def form_value(self, spec, form):
-        return _int(form[spec.key].data)
+        return parse_id(form[spec.key].data)
 
     def to_form(self, spec, value):
         return "" if value is None else str(value)
@@ -198,18 +220,11 @@ class OwnerKind(Kind):
         return []
 
 
-def _int(raw) -> int | None:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
-
-
 def _known_owner(form, field) -> None:
     """Only someone the user may assign to (their team, or everyone for an admin)."""
     from crm.records.lists import owner_choices
 
-    if _int(field.data) not in {uid for uid, _name in owner_choices(current_user)}:
+    if parse_id(field.data) not in {uid for uid, _name in owner_choices(current_user)}:
         raise ValidationError(_l("Choose one of the people in the list."))
 
 
