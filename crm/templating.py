@@ -83,6 +83,16 @@ def tag_suggestions() -> list[str]:
     return g._tag_suggestions
 
 
+def transfer_request(candidate) -> dict:
+    """Where and with what reference the duplicate prompt asks for another rep's customer."""
+    from crm.records import registry
+    from crm.services import transfers
+
+    rtype = registry.get(candidate.kind)
+    return {"url": url_for(f"{rtype.plural}.request_transfer"),
+            "ref": transfers.reference(rtype, candidate.id, current_user)}
+
+
 def record_types() -> list:
     from crm.records import registry
 
@@ -129,6 +139,7 @@ def register(app: Flask) -> None:
                                  PROVINCES=regions.PROVINCES, CITIES_OF=regions.cities_of,
                                  PHONE_LABELS=PHONE_LABELS, EMPTY_HTML=EMPTY,
                                  follow_up_methods=follow_ups.METHODS,
-                                 follow_up_outcomes=follow_ups.OUTCOMES)
+                                 follow_up_outcomes=follow_ups.OUTCOMES,
+                                 transfer_request=transfer_request)
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["phone"] = phone_filter

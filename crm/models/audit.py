@@ -12,7 +12,7 @@ from crm.extensions import db
 
 ACTIONS = (
     "login", "login_failed", "logout", "create", "update", "delete", "restore", "export",
-    "admin", "lookup",
+    "admin", "lookup", "transfer_request",
 )
 
 

@@ -19,7 +19,8 @@ ACTIONS = {"login": _l("Signed in"), "login_failed": _l("Sign-in failed"),
            "logout": _l("Signed out"), "create": _l("Created"), "update": _l("Changed"),
            "delete": _l("Moved to the trash"), "restore": _l("Restored"),
            "export": _l("Exported"), "admin": _l("Administration"),
-           "lookup": _l("Duplicate check showed another rep's customer")}
+           "lookup": _l("Duplicate check showed another rep's customer"),
+           "transfer_request": _l("Asked for the customer to be transferred")}
 # Bookkeeping columns a person reading a history does not need to see.
 HIDDEN = frozenset({"id", "created_by", "version", "created_at", "updated_at", "deleted_at",
                     "team_id", "record_id", "password_hash"})

@@ -120,3 +120,31 @@ def test_phone_full_form_adds_phone_rows(app, live_server, page_for, make_user):
     assert page.locator("a[href='tel:+442079460018']").count() == 1
     assert page.console_errors == []
     screenshot(page, "contact-form-phones-phone")
+
+
+def test_phone_duplicate_of_another_reps_customer_asks_its_owner(app, live_server, page_for,
+                                                                 make_user):
+    from sqlalchemy import select
+
+    from crm.extensions import db
+    from crm.models import Notification
+    from tests.blueprints.customer_helpers import make_company
+
+    owner = make_user("rep", team="North", name="Owner Rep")
+    make_company(app, owner, "杭州小鹿茶饮有限公司")
+    page = page_for("phone")
+    _sign_in(page, live_server, _email(app, make_user("rep", team="South", name="New Rep")))
+    page.goto(f"{live_server}/companies")
+    page.click("#quick-add-open")
+    page.fill("#quick-add input[name=name]", "小鹿茶饮")
+    page.press("#quick-add input[name=name]", "Enter")
+    page.wait_for_selector("#dup-prompt")
+    expect(page.locator("#dup-prompt")).to_contain_text("Owner Rep")
+    page.click("#dup-prompt button:has-text('Ask the owner to transfer it to me')")
+    expect(page.locator("#dup-prompt")).to_contain_text(
+        "Asked: the owner and their manager are notified.")
+    expect(page.locator("#quick-add input[name=name]")).to_have_value("小鹿茶饮")  # kept
+    with app.app_context():
+        assert db.session.scalars(select(Notification.user_id)).all() == [owner]
+        db.session.remove()
+    assert page.console_errors == []

@@ -13,7 +13,10 @@ from crm.extensions import db
 from crm.htmx import is_htmx
 from crm.ids import id_arg
 from crm.permissions import access
-from crm.services import notifications
+from crm.services import follow_ups, notifications, transfers
+
+# The areas whose notifications this page shows register their words when imported.
+_KINDS = (follow_ups, transfers)
 
 
 @bp.get("/notifications")

@@ -51,6 +51,9 @@ def _routes(rtype) -> list[tuple[str, str, str, Callable, str]]:
         (f"{base}/{ID}/restore", "restore", "POST", editing.restore, p.edit),
         (f"{base}/{ID}/notes", "add_note", "POST", notes.add_note, p.edit),
         (f"{base}/{ID}/history", "history", "GET", detail.history, p.view),
+        # a record the user may not see, named by the duplicate prompt's signed reference
+        (f"{base}/transfer-request", "request_transfer", "POST", editing.request_transfer,
+         p.view),
         (f"{base}/export", "export", "GET", lists.export_list, p.export),
         (f"{base}/views", "save_view", "POST", lists.save_view, p.view),
         (f"{base}/views/<id:view_id>/delete", "delete_view", "POST",

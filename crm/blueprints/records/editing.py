@@ -8,6 +8,7 @@ import re
 from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.blueprints.records.common import fragment, load
@@ -17,7 +18,7 @@ from crm.htmx import hx_location, is_htmx, toast
 from crm.ids import id_arg
 from crm.records import forms, service
 from crm.records.service import DuplicateFound, VersionConflict
-from crm.services import dedupe, regions
+from crm.services import dedupe, regions, transfers
 from crm.services.phones import PhoneError, format_phone, normalize_phone
 from crm.validators import phone_region
 
@@ -214,3 +215,29 @@ def cities(rtype):
     return render_template("records/_city_options.html",
                            cities=regions.cities_of(request.args.get("province")),
                            selected=request.args.get("city", ""))
+
+
+def request_transfer(rtype):
+    """Ask the owner (and their managers) of a customer the duplicate check showed, which
+    this user may not open, to transfer it (`ref`: the prompt's signed reference); says
+    nothing more about the record."""
+    record_id = transfers.record_of(rtype, request.form.get("ref", ""), current_user)
+    record = db.session.get(rtype.model, record_id) if record_id else None
+    if record is None or record.deleted_at is not None:
+        abort(404)
+    try:
+        added = transfers.request_transfer(rtype, record, current_user)
+    except transfers.Refused as refused:
+        message = (_("This customer is already yours.") if refused.code == "own" else
+                   _("You have sent many transfer requests today. Ask your manager instead."))
+        if not is_htmx():
+            flash(message, "error")
+            return redirect(rtype.url("index"))
+        return fragment(Markup('<span class="error" role="alert">{}</span>').format(message), 422)
+    db.session.commit()
+    message = (_("Asked: the owner and their manager are notified.") if added else
+               _("You asked for this customer already; the owner was notified then."))
+    if not is_htmx():
+        flash(message, "success")
+        return redirect(rtype.url("index"))
+    return toast(fragment(Markup('<span class="muted">{}</span>').format(message)), message)
