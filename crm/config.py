@@ -37,6 +37,13 @@ SETTINGS: dict[str, tuple[object, type]] = {
     # PostgreSQL planner cost of a random page read for our connections; "" keeps the
     # server's. 1.1 (data in RAM or on SSD) lets a team's list use its (team_id, id) index.
     "PG_RANDOM_PAGE_COST": ("1.1", str),
+    # SMTP for email; each one set here overrides what an admin saved on the Email page.
+    "SMTP_HOST": ("", str),
+    "SMTP_PORT": ("", str),
+    "SMTP_SECURITY": ("", str),  # none, starttls or ssl
+    "SMTP_USER": ("", str),
+    "SMTP_PASSWORD": ("", str),
+    "SMTP_FROM_ADDR": ("", str),
 }
 
 LANGUAGES = ("zh_CN", "en")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from crm.database import utcnow
 from crm.extensions import db
+from crm.jobs import email as _email  # noqa: F401 - registers the email sweeps
 from crm.jobs import enqueue, job
 from crm.jobs import reminders as _reminders  # noqa: F401 - registers the reminder sweep
 from crm.jobs.sweeps import due, sweep

@@ -2,6 +2,7 @@
 
 from crm.models.audit import AuditLog
 from crm.models.customer import Company, Contact
+from crm.models.email import Outbox, Setting
 from crm.models.note import Attachment, Note
 from crm.models.notification import Notification, Reminder
 from crm.models.record import FieldDefinition, Phone, Record, Tag, record_tag
@@ -10,5 +11,6 @@ from crm.models.system import SystemState
 from crm.models.user import LoginFailure, Team, User, UserSession
 
 __all__ = ["Attachment", "AuditLog", "Company", "Contact", "FieldDefinition", "LoginFailure",
-           "Note", "Notification", "Phone", "Record", "Reminder", "SavedView", "SystemState",
+           "Note", "Notification", "Outbox", "Phone", "Record", "Reminder", "SavedView",
+           "Setting", "SystemState",
            "Tag", "Team", "User", "UserSession", "record_tag"]

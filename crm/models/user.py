@@ -60,6 +60,11 @@ class User(UserMixin, TimestampMixin, VersionMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # SHA-256 of the secret in the user's calendar feed URL (the URL is shown once).
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Notification kinds the user does not want by email (comma separated); the hour
+    # (0-23, the installation's time zone) of the daily digest email, None for none.
+    email_muted: Mapped[str] = mapped_column(String(200), nullable=False, default="",
+                                             server_default="")
+    digest_hour: Mapped[int | None] = mapped_column(Integer)
 
     team: Mapped[Team | None] = relationship(back_populates="members", lazy="joined")
 

@@ -30,16 +30,22 @@ def notify(user_id: int, kind: str, source: str, *, record_id: int | None = None
            params: dict | None = None) -> bool:
     """Add a notification unless this user already has one from `source` (a retried job);
     True when it was added. Runs in a savepoint: a duplicate leaves the caller's
-    transaction as it was."""
+    transaction as it was. Its email, when the user wants one and SMTP is set up, is
+    queued in the outbox in the same transaction."""
     if db.session.scalar(select(Notification.id).where(
             Notification.user_id == user_id, Notification.source == source)) is not None:
         return False
     try:
         with db.session.begin_nested():
-            db.session.add(Notification(user_id=user_id, kind=kind, source=source[:60],
-                                        record_id=record_id, params=params or {}))
+            notification = Notification(user_id=user_id, kind=kind, source=source[:60],
+                                        record_id=record_id, params=params or {})
+            db.session.add(notification)
+            db.session.flush()
     except IntegrityError:  # another worker added it at the same moment
         return False
+    from crm.services import email
+
+    email.queue_for_notification(notification)
     return True
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from crm.blueprints.admin import audit, fields, system, teams, users  # noqa: E402, F401
+from crm.blueprints.admin import audit, email, fields, system, teams, users  # noqa: E402, F401

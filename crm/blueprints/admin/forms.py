@@ -3,9 +3,24 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from crm.config import ROLES
 from crm.extensions import db
@@ -133,3 +148,25 @@ class FieldForm(FlaskForm):
         if len({en.casefold() for en, _zh in lines}) != len(lines):
             raise ValidationError(_l("Each choice must have its own English label."))
 
+
+
+class SmtpForm(FlaskForm):
+    host = StringField(_l("SMTP host"), validators=[
+        DataRequired(_l("Enter the SMTP server's host name, e.g. smtp.example.com.")),
+        Length(max=200)])
+    port = IntegerField(_l("Port"), default=587, validators=[
+        InputRequired(_l("Enter the port: 587 for STARTTLS, 465 for SSL, 25 for none.")),
+        NumberRange(1, 65535, _l("Enter a port from 1 to 65535."))],
+        render_kw={"inputmode": "numeric"})
+    security = SelectField(_l("Security"), choices=[
+        SelectChoice("starttls", "STARTTLS"), SelectChoice("ssl", "SSL/TLS"),
+        SelectChoice("none", _l("None (only inside a trusted network)"))],
+        validate_choice=True, default="starttls")
+    user = StringField(_l("User name"), validators=[Optional(), Length(max=200)],
+                       render_kw={"autocomplete": "off"})
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)],
+                             render_kw={"autocomplete": "new-password"})
+    from_addr = StringField(_l("From address"), validators=[
+        DataRequired(_l("Enter the address emails come from, e.g. crm@example.com.")),
+        Length(max=254), Email(_l("Enter a valid email address, e.g. name@example.com."))],
+        render_kw={"type": "email"})

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -34,3 +34,15 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         EqualTo("new", _l("The two new passwords differ. Type the same password twice."))],
         render_kw={"autocomplete": "new-password"})
+
+
+class EmailForm(FlaskForm):
+    """Which notifications come by email, and the hour of the daily digest."""
+
+    next_contact = BooleanField(_l("Next contact reminders"))
+    transfer_request = BooleanField(_l("Transfer requests"))
+    digest_hour = SelectField(_l("Daily digest of my plans"), choices=[
+        SelectChoice("", _l("No digest"))] + [
+        SelectChoice(str(h), f"{h:02d}:00") for h in range(24)], validate_choice=True)
+
+    KINDS = ("next_contact", "transfer_request")

@@ -15,18 +15,28 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.blueprints.profile import bp
-from crm.blueprints.profile.forms import PasswordForm, SettingsForm
+from crm.blueprints.profile.forms import EmailForm, PasswordForm, SettingsForm
 from crm.extensions import db
 from crm.permissions import access
-from crm.services import auth, calendar
+from crm.services import auth, calendar, email
+
+
+def _email_form() -> EmailForm:
+    muted = set((current_user.email_muted or "").split(","))
+    hour = current_user.digest_hour
+    return EmailForm(data={**{kind: kind not in muted for kind in EmailForm.KINDS},
+                           "digest_hour": "" if hour is None else str(hour)})
 
 
 def _page(settings: SettingsForm | None = None, password: PasswordForm | None = None,
-          status: int = 200, calendar_url: str | None = None):
+          status: int = 200, calendar_url: str | None = None,
+          email_form: EmailForm | None = None):
     settings = settings or SettingsForm(language=current_user.language or "zh_CN",
                                         font_size=current_user.font_size)
     return render_template("profile/index.html", settings=settings,
                            password=password or PasswordForm(),
+                           email_form=email_form or _email_form(),
+                           smtp_on=email.smtp_config().configured,
                            calendar_url=calendar_url), status
 
 
@@ -48,6 +58,21 @@ def update():
     current_user.font_size = form.font_size.data
     db.session.commit()
     flash(_("Settings saved."), "success")
+    return redirect(url_for("profile.index"))
+
+
+@bp.post("/profile/email")
+@access.login
+def email_settings():
+    """Choose which notifications come by email and the daily digest's hour."""
+    form = EmailForm()
+    if not form.validate_on_submit():
+        return _page(email_form=form, status=422)
+    current_user.email_muted = ",".join(k for k in EmailForm.KINDS if not form[k].data)
+    hour = form.digest_hour.data
+    current_user.digest_hour = int(hour) if hour else None
+    db.session.commit()
+    flash(_("Email settings saved."), "success")
     return redirect(url_for("profile.index"))
 
 
