@@ -282,3 +282,24 @@ def test_the_digest_lists_todays_plans_once(app, make_user, smtp):
     assert message["To"] == "rep@qiao.test"
     assert "Morning Tea Co" in body and "Next Week Ltd" not in body
     assert all(row.user_id != other for row in _outbox(app))
+
+
+@pytest.mark.parametrize("name", ["host", "port", "security", "user", "password",
+                                  "from_addr"])
+def test_hostile_values_in_the_smtp_form_never_fail_and_save_nothing_half(
+        app, login_as, client, name):
+    from tests.reliability.test_malformed_input import malformed
+
+    login_as("admin")
+    base = {"host": "mail.example.com", "port": "587", "security": "starttls",
+            "user": "u", "password": "", "from_addr": "crm@example.com"}
+    for value in malformed(seed=len(name), n=60):
+        response = client.post("/admin/email", data={**base, name: value})
+        assert response.status_code in (302, 400, 422), (name, value[:40])
+        with app.app_context():
+            saved = email.stored_settings()
+            db.session.remove()
+        if response.status_code != 302:
+            assert saved.get(name) != value
+        elif saved:
+            assert saved["host"] == "mail.example.com" and saved["from_addr"] == "crm@example.com"

@@ -14,7 +14,7 @@ from crm.services import audit, email
 def _page(form: SmtpForm | None = None, status: int = 200):
     config = email.smtp_config()
     if form is None:
-        form = SmtpForm(host=config.host, port=config.port, security=config.security,
+        form = SmtpForm(host=config.host, port=str(config.port), security=config.security,
                         user=config.user, from_addr=config.from_addr)
     return render_template("admin/email.html", form=form, config=config,
                            password_set=bool(config.password),
@@ -35,7 +35,7 @@ def email_update():
     form = SmtpForm()
     if not form.validate_on_submit():
         return _page(form, 422)
-    email.save_settings({"host": form.host.data.strip(), "port": str(form.port.data),
+    email.save_settings({"host": form.host.data.strip(), "port": form.port.data,
                          "security": form.security.data, "user": form.user.data.strip(),
                          "password": form.password.data or "",
                          "from_addr": form.from_addr.data.strip()})

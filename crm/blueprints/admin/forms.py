@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    IntegerField,
     PasswordField,
     SelectField,
     StringField,
@@ -17,8 +16,8 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -28,6 +27,7 @@ from crm.models import Team
 from crm.permissions import ROLE_LABELS
 from crm.services import users
 from crm.services.auth import MIN_PASSWORD_LENGTH
+from crm.validators import PlainText
 
 EMAIL_TAKEN = _l("A user with this email already exists.")
 TEAM_TAKEN = _l("A team with this name already exists.")
@@ -153,20 +153,28 @@ class FieldForm(FlaskForm):
 class SmtpForm(FlaskForm):
     host = StringField(_l("SMTP host"), validators=[
         DataRequired(_l("Enter the SMTP server's host name, e.g. smtp.example.com.")),
-        Length(max=200)])
-    port = IntegerField(_l("Port"), default=587, validators=[
+        Length(max=200), Regexp(r"^[A-Za-z0-9.:\[\]-]+$", message=_l(
+            "Enter a host name such as smtp.example.com, or an IP address."))])
+    # text, not IntegerField: a 40-digit number would overflow NumberRange's float compare
+    port = StringField(_l("Port"), default="587", validators=[
         InputRequired(_l("Enter the port: 587 for STARTTLS, 465 for SSL, 25 for none.")),
-        NumberRange(1, 65535, _l("Enter a port from 1 to 65535."))],
+        Regexp(r"^[0-9]{1,5}$", message=_l("Enter a port from 1 to 65535."))],
         render_kw={"inputmode": "numeric"})
     security = SelectField(_l("Security"), choices=[
         SelectChoice("starttls", "STARTTLS"), SelectChoice("ssl", "SSL/TLS"),
         SelectChoice("none", _l("None (only inside a trusted network)"))],
         validate_choice=True, default="starttls")
-    user = StringField(_l("User name"), validators=[Optional(), Length(max=200)],
+    user = StringField(_l("User name"), validators=[Optional(), Length(max=200), PlainText()],
                        render_kw={"autocomplete": "off"})
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)],
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200),
+                                                         PlainText()],
                              render_kw={"autocomplete": "new-password"})
     from_addr = StringField(_l("From address"), validators=[
         DataRequired(_l("Enter the address emails come from, e.g. crm@example.com.")),
         Length(max=254), Email(_l("Enter a valid email address, e.g. name@example.com."))],
         render_kw={"type": "email"})
+
+    def validate_port(self, field) -> None:
+        digits = field.data or ""
+        if digits.isascii() and digits.isdigit() and not 1 <= int(digits) <= 65535:
+            raise ValidationError(_l("Enter a port from 1 to 65535."))
