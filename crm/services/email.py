@@ -58,6 +58,13 @@ def stored_settings() -> dict[str, str]:
     return {key[5:]: value or "" for key, value in rows}
 
 
+def overridden() -> list[str]:
+    """The CRM_SMTP_* variables set in the environment (they win over the saved settings)."""
+    env = current_app.config["CRM"]
+    return [f"CRM_SMTP_{name.upper()}" for name in FIELDS
+            if env.get(f"SMTP_{name.upper()}") not in (None, "")]
+
+
 def smtp_config() -> SmtpConfig:
     """The settings saved on the admin page; a non-empty CRM_SMTP_* variable wins."""
     values = stored_settings()

@@ -303,3 +303,18 @@ def test_hostile_values_in_the_smtp_form_never_fail_and_save_nothing_half(
             assert saved.get(name) != value
         elif saved:
             assert saved["host"] == "mail.example.com" and saved["from_addr"] == "crm@example.com"
+
+
+def test_an_environment_variable_overrides_the_saved_setting(app, login_as, client, smtp):
+    _configure(app, 1)  # saved: a port nothing listens on
+    login_as("admin", email="boss@example.com")
+    before = app.config["CRM"].get("SMTP_PORT", "")
+    app.config["CRM"]["SMTP_PORT"] = str(smtp.port)
+    try:
+        page = client.get("/admin/email").get_data(as_text=True)
+        assert "CRM_SMTP_PORT" in page
+        response = client.post("/admin/email/test", follow_redirects=True)
+        assert "A test email was sent" in response.get_data(as_text=True)
+    finally:
+        app.config["CRM"]["SMTP_PORT"] = before
+    assert len(smtp.messages) == 1

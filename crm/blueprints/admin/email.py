@@ -18,6 +18,7 @@ def _page(form: SmtpForm | None = None, status: int = 200):
                         user=config.user, from_addr=config.from_addr)
     return render_template("admin/email.html", form=form, config=config,
                            password_set=bool(config.password),
+                           overridden=email.overridden(),
                            problems=email.recent_problems()), status
 
 
