@@ -29,7 +29,8 @@ def test_phone_sign_in_menu_and_sign_out(app, live_server, page_for, make_user):
     email = _email(app, make_user("admin", name="Ada Admin"))
     page = page_for("phone")
     _sign_in(page, live_server, email)
-    page.wait_for_selector("text=Welcome, Ada Admin")
+    page.wait_for_selector("h1:has-text('My day')")  # signed in: the home page
+    expect(page.locator(".nav-user")).to_have_text("Ada Admin")
     # On a phone the navigation sits behind the menu button.
     assert not page.is_visible("text=Sign out")
     page.click("button.nav-burger")
@@ -52,7 +53,8 @@ def test_desktop_sign_in_wrong_password_then_right(app, live_server, page_for, m
     assert page.is_visible("text=Wrong email or password")
     page.fill("input[name=password]", TEST_PASSWORD)
     page.click("button[type=submit].primary")
-    page.wait_for_selector("text=Welcome, Rita Rep")
+    page.wait_for_selector("h1:has-text('My day')")  # signed in: the home page
+    expect(page.locator(".nav-user")).to_have_text("Rita Rep")
     assert page.is_visible("text=Sign out")  # desktop shows the navigation
     screenshot(page, "desktop-home")
     assert page.console_errors == []
@@ -62,7 +64,8 @@ def test_desktop_language_switch_to_chinese_and_back(app, live_server, page_for,
     email = _email(app, make_user("rep", name="Lang User"))
     page = page_for("desktop")
     _sign_in(page, live_server, email)
-    page.wait_for_selector("text=Welcome, Lang User")
+    page.wait_for_selector("h1:has-text('My day')")  # signed in: the home page
+    expect(page.locator(".nav-user")).to_have_text("Lang User")
     page.goto(f"{live_server}/profile")
     page.select_option("select[name=language]", "zh_CN")
     page.click("form[action='/profile'] button[type=submit]")
