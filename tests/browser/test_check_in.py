@@ -1,0 +1,69 @@
+"""A visit check-in on a phone (360 px): one tap with the location permission granted logs
+a visit with where the phone is; refused, it is logged without a location and the rep is
+told why."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from crm.extensions import db
+from crm.models import Note
+from crm.records import registry
+from tests import factories
+from tests.browser.test_customers_quick_add import _email, _sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _notes(app, record_id):
+    from crm.models import Company
+
+    with app.app_context():
+        link = db.session.get(Company, record_id).record_id
+        found = [(n.check_in, n.method, n.latitude, n.longitude, n.location_accuracy)
+                 for n in db.session.scalars(select(Note).where(Note.record_id == link))]
+        db.session.remove()
+    return found
+
+
+def test_a_check_in_with_the_location_granted(app, live_server, page_for, make_user):
+    rep = make_user("rep", name="Geo Rep")
+    record_id = factories.make(app, registry.get("company"), rep, name="Lakeside Tea")
+    page = page_for("phone")
+    page.context.grant_permissions(["geolocation"], origin=live_server)
+    page.context.set_geolocation({"latitude": 31.2304, "longitude": 121.4737, "accuracy": 25})
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{record_id}")
+    page.click("#check-in")
+    expect(page.locator("#toasts")).to_contain_text("Checked in.")
+    entry = page.locator(".entry-note").first
+    expect(entry).to_contain_text("Checked in")
+    expect(entry).to_contain_text("within 25 m")
+    link = entry.locator("a.map")
+    expect(link).to_have_attribute(
+        "href", "https://uri.amap.com/marker?position=121.473700,31.230400&coordinate=wgs84")
+    assert _notes(app, record_id) == [("located", "visit", 31.2304, 121.4737, 25.0)]
+    assert page.console_errors == []
+
+
+def test_a_check_in_with_the_location_refused_is_saved_without_one(
+        app, live_server, page_for, make_user):
+    rep = make_user("rep", name="No Geo Rep")
+    record_id = factories.make(app, registry.get("company"), rep, name="Hillside Tea")
+    page = page_for("phone")
+    page.context.clear_permissions()
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{record_id}")
+    page.click("#check-in")
+    expect(page.locator("#toasts")).to_contain_text("Location permission refused")
+    expect(page.locator("#toasts")).to_contain_text("Checked in without a location.")
+    expect(page.locator(".entry-note").first).to_contain_text("No location: location refused")
+    assert _notes(app, record_id) == [("denied", "visit", None, None, None)]
+    # the next note is an ordinary one, not another check-in
+    page.fill("#note-form textarea[name=body]", "Left a catalogue")
+    page.click("#note-form button[type=submit]")
+    expect(page.locator(".entry-note").first).to_contain_text("Left a catalogue")
+    assert sorted(n[0] or "" for n in _notes(app, record_id)) == ["", "denied"]
+    assert page.console_errors == []
