@@ -67,3 +67,47 @@ def test_a_check_in_with_the_location_refused_is_saved_without_one(
     expect(page.locator(".entry-note").first).to_contain_text("Left a catalogue")
     assert sorted(n[0] or "" for n in _notes(app, record_id)) == ["", "denied"]
     assert page.console_errors == []
+
+
+def test_on_a_phone_the_record_page_leads_with_action(app, live_server, page_for, make_user):
+    rep = make_user("rep", name="Bar Rep")
+    record_id = factories.make(app, registry.get("company"), rep, name="Riverside Tea")
+    page = page_for("phone")
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{record_id}")
+    bar = page.locator("#action-bar")
+    expect(bar).to_be_visible()
+    box = bar.bounding_box()
+    assert box["y"] + box["height"] <= 740 and box["y"] > 500, box  # in reach, no scrolling
+    actions = bar.locator(".action:visible")
+    expect(actions).to_have_count(4)
+    for i in range(4):
+        size = actions.nth(i).bounding_box()
+        assert size["width"] >= 44 and size["height"] >= 44, size
+    expect(bar.locator("a[href^='tel:']")).to_have_count(1)
+    expect(page.locator("#all-fields")).not_to_have_attribute("open", "")
+    # the follow-up form comes before the folded field list
+    form_top = page.locator("#note-form").bounding_box()["y"]
+    assert form_top < page.locator("#all-fields").bounding_box()["y"] + 800
+    page.mouse.wheel(0, 3000)
+    bar.locator("[data-log]").click()
+    focused = page.evaluate("document.activeElement.closest('#note-form') !== null")
+    assert focused
+    top = page.locator("#note-form").bounding_box()["y"]
+    header = page.locator("header").first.bounding_box()
+    assert header["y"] + header["height"] <= top < 600, (header, top)
+    expect(bar).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_on_a_desktop_the_record_page_is_unchanged(app, live_server, page_for, make_user):
+    rep = make_user("rep", name="Desk Rep")
+    record_id = factories.make(app, registry.get("company"), rep, name="Desk Tea")
+    page = page_for("desktop")
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{record_id}")
+    expect(page.locator("#action-bar")).to_be_hidden()
+    expect(page.locator("#all-fields")).to_have_attribute("open", "")
+    facts = page.locator(".key-facts").bounding_box()["y"]
+    assert facts < page.locator("#timeline").bounding_box()["y"]
+    assert page.console_errors == []

@@ -492,6 +492,32 @@
   document.body.addEventListener("htmx:load", showCheckIn);
   showCheckIn();
 
+  // ---- The record page on a phone (B2): the field list starts folded; the action bar's
+  // buttons (shown here, as they need a script) tap the form's photo and check-in, and
+  // "Log" brings the follow-up form into view with the cursor in it.
+  if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) { d.open = false; });
+  }
+  document.querySelectorAll(".action-bar [data-click]").forEach(function (b) {
+    b.hidden = !document.querySelector(b.getAttribute("data-click"));
+  });
+  document.addEventListener("click", function (evt) {
+    var proxy = evt.target.closest && evt.target.closest(".action-bar [data-click]");
+    var log = evt.target.closest && evt.target.closest(".action-bar [data-log]");
+    if (proxy) {
+      var target = document.querySelector(proxy.getAttribute("data-click"));
+      if (target) { target.click(); }
+    } else if (log) {
+      var form = noteForm();
+      if (!form) { return; }
+      evt.preventDefault();
+      form.scrollIntoView({block: "start"});
+      var first = form.querySelector("input[name=method]:checked") ||
+        form.querySelector("input[name=method]");
+      (first || form.querySelector("textarea[name=body]")).focus({preventScroll: true});
+    }
+  });
+
   var sending = false;
 
   function sendPending() {
