@@ -111,3 +111,40 @@ def test_on_a_desktop_the_record_page_is_unchanged(app, live_server, page_for, m
     facts = page.locator(".key-facts").bounding_box()["y"]
     assert facts < page.locator("#timeline").bounding_box()["y"]
     assert page.console_errors == []
+
+
+def test_a_check_in_made_offline_keeps_its_place_and_time(app, live_server, browser,
+                                                          make_user):
+    from datetime import UTC, datetime, timedelta
+
+    from flask_babel import get_timezone
+
+    from tests.browser.conftest import VIEWPORTS
+
+    rep = make_user("rep", name="Offline Geo Rep")
+    record_id = factories.make(app, registry.get("company"), rep, name="Mountain Tea")
+    with app.test_request_context():
+        zone = str(get_timezone())
+    # the phone's clock is in the installation's time zone, as a rep's phone in China is
+    context = browser.new_context(**VIEWPORTS["phone"], locale="en-US", timezone_id=zone)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.context.grant_permissions(["geolocation"], origin=live_server)
+    page.context.set_geolocation({"latitude": 22.5431, "longitude": 114.0579, "accuracy": 40})
+    _sign_in(page, live_server, _email(app, rep))
+    page.goto(f"{live_server}/companies/{record_id}")
+    page.context.set_offline(True)
+    tapped = datetime.now(UTC)
+    page.click("#check-in")
+    page.wait_for_selector("#offline-pending li:has-text('Check in')")
+    assert _notes(app, record_id) == []
+    page.wait_for_timeout(1500)
+    page.context.set_offline(False)  # the browser fires "online": the check-in is sent
+    page.wait_for_selector(".entry-note:has-text('Checked in')")
+    assert _notes(app, record_id) == [("located", "visit", 22.5431, 114.0579, 40.0)]
+    with app.app_context():
+        happened = db.session.scalars(select(Note.happened_at)).one()
+        db.session.remove()
+    # the minute of the tap, not of the send
+    assert tapped - timedelta(minutes=1) <= happened <= tapped + timedelta(seconds=1)
+    context.close()

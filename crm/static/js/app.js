@@ -398,7 +398,9 @@
     list.textContent = "";
     mine.forEach(function (n) {
       var li = document.createElement("li");
-      li.textContent = n.body;  // never innerHTML: it is what the user typed
+      var checkIn = document.querySelector("#check-in span");
+      // never innerHTML: it is what the user typed
+      li.textContent = n.body || (n.fields && n.fields.check_in && checkIn ? checkIn.textContent : "");
       list.appendChild(li);
     });
     box.hidden = mine.length === 0;
