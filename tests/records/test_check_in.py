@@ -143,8 +143,9 @@ def test_managers_see_their_teams_check_ins_per_rep_and_day_never_another_teams(
     assert client.get(f"/check-ins?day={day}&rep=abc").status_code == 404
     earlier = client.get("/check-ins?day=2020-01-01").get_data(as_text=True)
     assert "No check-ins on this day." in earlier
-    bad = client.get("/check-ins?day=yesterday")
-    assert bad.status_code == 422 and "YYYY-MM-DD" in bad.get_data(as_text=True)
+    for raw in ("yesterday", "0001-01-01", "9999-12-31", "2026-02-30"):
+        bad = client.get(f"/check-ins?day={raw}")
+        assert bad.status_code == 422 and "YYYY-MM-DD" in bad.get_data(as_text=True), raw
     assert 'href="/check-ins"' in client.get("/").get_data(as_text=True)
 
     sign_in(client, ann)

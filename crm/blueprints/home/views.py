@@ -68,7 +68,10 @@ def check_ins():
     if raw_day:
         try:
             day = date.fromisoformat(raw_day)
+            if not 2000 <= day.year <= 9000:
+                raise ValueError(raw_day)
         except ValueError:
+            day = today
             error = _("Give the day as YYYY-MM-DD, for example %(day)s.", day=today.isoformat())
     reps = follow_ups.visible_reps(current_user)
     rep = None
