@@ -140,6 +140,8 @@ def register(app: Flask) -> None:
                                  PHONE_LABELS=PHONE_LABELS, EMPTY_HTML=EMPTY,
                                  follow_up_methods=follow_ups.METHODS,
                                  follow_up_outcomes=follow_ups.OUTCOMES,
+                                 no_location=follow_ups.NO_LOCATION,
+                                 point_url=regions.point_url,
                                  transfer_request=transfer_request)
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["phone"] = phone_filter

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, utcnow
@@ -30,6 +30,12 @@ class Note(TimestampMixin, TrashMixin, db.Model):
     outcome: Mapped[str | None] = mapped_column(String(20))
     happened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A visit check-in: "located" with where the phone was (degrees, accuracy in metres),
+    # or why the browser gave no location ("denied", "unavailable", "timeout").
+    check_in: Mapped[str | None] = mapped_column(String(12))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    location_accuracy: Mapped[float | None] = mapped_column(Float)
 
     author = relationship("User", lazy="raise")
     attachments: Mapped[list[Attachment]] = relationship(
@@ -39,6 +45,9 @@ class Note(TimestampMixin, TrashMixin, db.Model):
     __table_args__ = (
         Index("ix_note_record_created", "record_id", "created_at"),
         Index("ix_note_client_key", "client_key", unique=True),
+        Index("ix_note_check_in", "created_by", "happened_at",
+              sqlite_where=text("check_in IS NOT NULL"),
+              postgresql_where=text("check_in IS NOT NULL")),
     )
 
     def __str__(self) -> str:

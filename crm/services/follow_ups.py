@@ -100,3 +100,73 @@ notifications.register_kind(NEXT_CONTACT, _next_contact_text)
 def is_follow_up(note: Note) -> bool:
     return note.method is not None
 
+
+
+# ---- Visit check-ins: a visit follow-up logged with one tap, with where the phone was.
+LOCATED = "located"
+# Why a check-in has no location, as the browser's Geolocation API said.
+NO_LOCATION = {"denied": _l("location refused"), "unavailable": _l("location unavailable"),
+               "timeout": _l("location timed out")}
+LATITUDE = (-90.0, 90.0)
+LONGITUDE = (-180.0, 180.0)
+ACCURACY = (0.0, 100000.0)
+CHECK_INS_PAGE = 200
+
+
+def parse_coordinate(raw: str | None, bounds: tuple[float, float]) -> float | None:
+    """A coordinate sent by the browser: None when empty; ValueError when not a finite
+    number inside `bounds`."""
+    import math
+
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(raw) from None
+    if not math.isfinite(value) or not bounds[0] <= value <= bounds[1]:
+        raise ValueError(raw)
+    return value
+
+
+def check_ins(user, day_start, day_end, rep_id: int | None = None) -> list:
+    """The check-ins logged between two moments by the reps `user` may see (admin: every
+    one; manager: their team; anyone else: their own), newest first, at most
+    CHECK_INS_PAGE, with their authors loaded: one query."""
+    from sqlalchemy.orm import joinedload
+
+    from crm.models import User
+
+    stmt = (select(Note).join(User, User.id == Note.created_by)
+            .where(Note.check_in.is_not(None), Note.deleted_at.is_(None),
+                   Note.happened_at >= day_start, Note.happened_at < day_end,
+                   *reps_filter(user))
+            .options(joinedload(Note.author))
+            .order_by(Note.happened_at.desc(), Note.id.desc()).limit(CHECK_INS_PAGE))
+    if rep_id is not None:
+        stmt = stmt.where(Note.created_by == rep_id)
+    return list(db.session.scalars(stmt))
+
+
+def reps_filter(user) -> tuple:
+    """Conditions on User limiting to the reps whose check-ins `user` may see: everyone's
+    (admin), the team's (a manager, who sees reports), else only their own."""
+    from crm.models import User
+    from crm.permissions import has_permission
+    from crm.services.scope import scope_of
+
+    scope = scope_of(user)
+    if scope == "all":
+        return ()
+    if scope == "team" and user.team_id is not None and has_permission(user, "reports.view"):
+        return (User.team_id == user.team_id,)
+    return (User.id == user.id,)
+
+
+def visible_reps(user) -> list:
+    """The active users whose check-ins `user` may see, by name (for the rep filter)."""
+    from crm.models import User
+
+    return list(db.session.scalars(select(User).where(*reps_filter(user))
+                                   .order_by(User.name, User.id).limit(500)))

@@ -195,7 +195,8 @@ def add_note(subject, body: str, files: list[CheckedFile], *, user,
     """Add a note (and its files) to a record; returns the note and the stored file paths,
     which the caller deletes if the commit fails. `client_key` (from the browser) is
     unique: a second note with the same key fails at commit with an IntegrityError.
-    `follow_up` (method, outcome, happened_at, next_contact_at) makes it a follow-up: the
+    `follow_up` (method, outcome, happened_at, next_contact_at; for a visit check-in also
+    check_in, latitude, longitude, location_accuracy) makes it a follow-up: the
     record's last contact moves to when it happened and the next contact is a reminder.
 
     The rows are flushed before any file is written, and a failed write removes what it
@@ -208,7 +209,10 @@ def add_note(subject, body: str, files: list[CheckedFile], *, user,
                 record_id=subject.record_id, method=follow_up.get("method") or None,
                 outcome=follow_up.get("outcome") or None,
                 happened_at=follow_up.get("happened_at"),
-                next_contact_at=follow_up.get("next_contact_at"))
+                next_contact_at=follow_up.get("next_contact_at"),
+                check_in=follow_up.get("check_in"), latitude=follow_up.get("latitude"),
+                longitude=follow_up.get("longitude"),
+                location_accuracy=follow_up.get("location_accuracy"))
     keys = [f"{utcnow():%Y/%m}/{secrets.token_hex(16)}" for _file in files]
     for checked, key in zip(files, keys, strict=True):
         note.attachments.append(Attachment(

@@ -81,3 +81,11 @@ def map_url(province: str | None, city: str | None, address: str | None) -> str 
     if not text:
         return None
     return "https://uri.amap.com/search?keyword=" + quote(text)
+
+
+def point_url(latitude: float | None, longitude: float | None) -> str | None:
+    """A map link to the place a phone reported (WGS-84 degrees, as browsers give them)."""
+    if latitude is None or longitude is None:
+        return None
+    return (f"https://uri.amap.com/marker?position={longitude:.6f},{latitude:.6f}"
+            "&coordinate=wgs84")

@@ -63,6 +63,9 @@ def _record_states(page, live_server, rtype, record_id: int, found: list) -> Non
         _audit(page, f"{rtype.key} duplicate prompt", found)
     page.goto(f"{base}/{record_id}")
     _audit(page, f"{rtype.key} record page", found)
+    if page.locator("#all-fields:not([open])").count():  # folded on a phone
+        page.click("#all-fields > summary")
+        _audit(page, f"{rtype.key} record page, all fields", found)
     _inline_422(page, rtype, found)
     page.goto(f"{base}/new")
     page.click("#record-form button[type=submit].primary")

@@ -70,6 +70,7 @@ def test_phone_customer_page_click_to_edit_and_photo_note(app, live_server, page
     page.goto(f"{live_server}/companies/{company}")
     assert page.is_visible("#special-requests")
     assert page.get_attribute("a.tel", "href") == "tel:+8613800138000"
+    page.click("#all-fields > summary")  # the field list is folded on a phone
     page.click("#fld-website button.edit-field")
     page.fill("#fld-website input[name=website]", "not a url")
     page.press("#fld-website input[name=website]", "Enter")

@@ -21,6 +21,7 @@ def test_tags_are_chips_with_suggestions(app, live_server, page_for, make_user):
     page = page_for("phone")
     _sign_in(page, live_server, _email(app, rep))
     page.goto(f"{live_server}/companies/{record_id}")
+    page.click("#all-fields > summary")  # the field list is folded on a phone
     page.click("#fld-tags .field-label")  # the row itself opens the editor
     adder = page.locator("#fld-tags .chips input")
     expect(adder).to_be_focused()

@@ -47,3 +47,47 @@ def favicon():
     response.cache_control.max_age = 86400
     response.cache_control.public = True
     return response
+
+
+@bp.get("/check-ins")
+@access.login
+def check_ins():
+    """Visit check-ins per rep and day: a manager's team (admin: everyone; a rep: their
+    own), newest first, with a map link for each located one."""
+    from datetime import date, datetime, time, timedelta
+
+    from flask import abort, request
+    from flask_babel import gettext as _
+
+    from crm.i18n import local_to_utc
+    from crm.services import follow_ups, my_day
+
+    today = _local_midnight_tomorrow().date() - timedelta(days=1)
+    raw_day, raw_rep = request.args.get("day", ""), request.args.get("rep", "")
+    error, day = None, today
+    if raw_day:
+        try:
+            day = date.fromisoformat(raw_day)
+            if not 2000 <= day.year <= 9000:
+                raise ValueError(raw_day)
+        except ValueError:
+            day = today
+            error = _("Give the day as YYYY-MM-DD, for example %(day)s.", day=today.isoformat())
+    reps = follow_ups.visible_reps(current_user)
+    rep = None
+    if raw_rep:
+        if not raw_rep.isdigit() or len(raw_rep) > 12:
+            abort(404)
+        rep = next((r for r in reps if r.id == int(raw_rep)), None)
+        if rep is None:
+            abort(404)
+    start = local_to_utc(datetime.combine(day, time()))
+    rows = follow_ups.check_ins(current_user, start,
+                                local_to_utc(datetime.combine(day + timedelta(days=1), time())),
+                                rep.id if rep else None)
+    records = my_day.records_by_link({n.record_id for n in rows}, current_user)
+    return render_template("home/check_ins.html", rows=rows, records=records, reps=reps,
+                           rep=rep, day=day, today=today, error=error,
+                           limit=follow_ups.CHECK_INS_PAGE,
+                           previous=day - timedelta(days=1), following=day + timedelta(days=1)
+                           ), 422 if error else 200

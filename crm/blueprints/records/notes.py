@@ -75,6 +75,13 @@ class NoteForm(FlaskForm):
         DataRequired(message=_KEY_DAMAGED),
         Regexp(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
                message=_KEY_DAMAGED)])
+    # A visit check-in (the "Check in" button): where the phone was, filled in by app.js
+    # from the browser's Geolocation API, or why it gave no location.
+    check_in = HiddenField()
+    latitude = HiddenField()
+    longitude = HiddenField()
+    accuracy = HiddenField()
+    location_error = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +89,43 @@ class NoteForm(FlaskForm):
             self.client_key.data = str(uuid.uuid4())
         if self.method.data is None:
             self.method.data = ""
+        self.location = None
+        if self.is_check_in() and not self.method.data:
+            self.method.data = "visit"
+
+    def is_check_in(self) -> bool:
+        return bool(self.check_in.data or self.latitude.data or self.longitude.data)
+
+    def location_problem(self) -> str | None:
+        """Check the check-in's location (kept as `self.location`); a message saying what
+        is wrong, or None."""
+        if not self.is_check_in():
+            return None
+        again = _("Check in again.")
+        try:
+            lat = follow_ups.parse_coordinate(self.latitude.data, follow_ups.LATITUDE)
+        except ValueError:
+            return _("The latitude must be a number from -90 to 90.") + " " + again
+        try:
+            lng = follow_ups.parse_coordinate(self.longitude.data, follow_ups.LONGITUDE)
+        except ValueError:
+            return _("The longitude must be a number from -180 to 180.") + " " + again
+        try:
+            acc = follow_ups.parse_coordinate(self.accuracy.data, follow_ups.ACCURACY)
+        except ValueError:
+            return _("The accuracy must be from 0 to 100000 metres.") + " " + again
+        if (lat is None) != (lng is None) or (acc is not None and lat is None):
+            return _("The location needs both latitude and longitude.") + " " + again
+        reason = self.location_error.data or ""
+        if lat is None and reason and reason not in follow_ups.NO_LOCATION:
+            return _("The reason for a missing location is not one this page sends.") \
+                + " " + again
+        if lat is None:
+            self.location = {"check_in": reason or "unavailable"}
+        else:
+            self.location = {"check_in": follow_ups.LOCATED, "latitude": lat,
+                             "longitude": lng, "location_accuracy": acc}
+        return None
 
     def validate_happened_at(self, field) -> None:
         moment = local_to_utc(field.data)
@@ -112,6 +156,8 @@ class NoteForm(FlaskForm):
         if self.method.data:
             values.update(method=self.method.data, outcome=self.outcome.data or None,
                           happened_at=local_to_utc(self.happened_at.data) or utcnow())
+        if self.location:
+            values.update(self.location)
         return values
 
 
@@ -126,7 +172,9 @@ def add_note(rtype, record_id: int):
         files = notes.check_files(_uploads())
     except notes.UploadRefused as refused:
         files, error = [], UPLOAD_MESSAGES[refused.code](refused.filename)
-    if not (form.body.data or "").strip() and not files and not error:
+    error = error or form.location_problem()
+    if not (form.body.data or "").strip() and not files and not error \
+            and not form.is_check_in():
         if form.method.data and form.method.data in follow_ups.METHODS:
             if not form.outcome.data:
                 error = _("Say what came of it: write a summary or choose an outcome.")
@@ -135,6 +183,8 @@ def add_note(rtype, record_id: int):
     if not form.validate() or error:
         if form.client_key.errors:
             form.client_key.data = str(uuid.uuid4())  # so that sending again works
+        for name in ("check_in", "latitude", "longitude", "accuracy", "location_error"):
+            form[name].data = ""  # a check-in is tapped again, not resent with the next note
         return _timeline_response(rtype, record, form, error, 422)
     if notes.key_used_elsewhere(record, form.client_key.data) \
             or not _save_once(record, form, files):
@@ -143,6 +193,9 @@ def add_note(rtype, record_id: int):
             "This note was already sent for another customer, so it was not added here. "
             "Send it again to add it to this customer."), 422)
     done = _("Follow-up logged.") if form.method.data else _("Note added.")
+    if form.location:
+        done = _("Checked in.") if form.location["check_in"] == follow_ups.LOCATED \
+            else _("Checked in without a location.")
     if not is_htmx():
         flash(done, "success")
         return redirect(rtype.url("show", record_id=record.id))

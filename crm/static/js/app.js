@@ -398,13 +398,18 @@
     list.textContent = "";
     mine.forEach(function (n) {
       var li = document.createElement("li");
-      li.textContent = n.body;  // never innerHTML: it is what the user typed
+      var checkIn = document.querySelector("#check-in span");
+      // never innerHTML: it is what the user typed
+      li.textContent = n.body || (n.fields && n.fields.check_in && checkIn ? checkIn.textContent : "");
       list.appendChild(li);
     });
     box.hidden = mine.length === 0;
   }
 
   var FOLLOW_UP = ["method", "outcome", "happened_at", "next_contact_at"];
+  // A check-in made offline keeps where and when it happened.
+  var PLACE = ["check_in", "latitude", "longitude", "accuracy", "location_error"];
+  FOLLOW_UP = FOLLOW_UP.concat(PLACE);
 
   function localMinute(date) {  // a datetime-local value of this moment
     function two(n) { return (n < 10 ? "0" : "") + n; }
@@ -418,7 +423,10 @@
     var hasFiles = Array.prototype.some.call(files, function (f) { return f.files.length > 0; });
     var method = form.querySelector("input[name=method]:checked");
     var outcome = form.querySelector("[name=outcome]");
-    if ((body && body.value.trim()) || (method && method.value && outcome && outcome.value)) {
+    var checkIn = form.querySelector("[name=check_in]");
+    var checking = checkIn && checkIn.value;
+    if ((body && body.value.trim()) || (method && method.value && outcome && outcome.value) ||
+        checking) {
       var key = form.querySelector("input[name=client_key]");
       var items = readQueue();
       // A follow-up keeps its way of contact, outcome and times; with no time given it
@@ -433,12 +441,84 @@
         fields: fields, key: key ? key.value : newKey(), at: new Date().toISOString()});
       writeQueue(items);
       form.reset();
+      clearPlace(form);
       if (key) { key.value = newKey(); }
       showToast(text("offline-saved"), "warning");
       showPending();
     }
     if (hasFiles) { showToast(text("offline-files"), "error"); }
   }
+
+  function clearPlace(form) {  // hidden inputs survive form.reset()
+    PLACE.forEach(function (name) {
+      var input = form.querySelector("input[name=" + name + "]");
+      if (input) { input.value = ""; }
+    });
+  }
+
+  // ---- Visit check-in (G1): one tap logs a visit with the time and, with the browser's
+  // permission, where the phone is; refused, unavailable or too slow, it is saved without a
+  // location (marked so) and the rep is told why.
+  function showCheckIn() {
+    document.querySelectorAll("[data-check-in]").forEach(function (b) { b.hidden = false; });
+  }
+
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest("[data-check-in]");
+    if (!button || !button.form || button.getAttribute("aria-busy") === "true") { return; }
+    var form = button.form;
+    function send(fields, reason) {
+      button.removeAttribute("aria-busy");
+      PLACE.forEach(function (name) {
+        var input = form.querySelector("input[name=" + name + "]");
+        if (input) { input.value = name === "check_in" ? "1" : (fields[name] || ""); }
+      });
+      var visit = form.querySelector("input[name=method][value=visit]");
+      var chosen = form.querySelector("input[name=method]:checked");
+      if (visit && (!chosen || !chosen.value)) { visit.checked = true; }
+      if (reason) { showToast(button.getAttribute("data-" + reason), "warning"); }
+      if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    }
+    if (!navigator.geolocation) { send({location_error: "unavailable"}, "unavailable"); return; }
+    button.setAttribute("aria-busy", "true");
+    showToast(button.getAttribute("data-locating"), "warning");
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      send({latitude: String(pos.coords.latitude), longitude: String(pos.coords.longitude),
+        accuracy: String(Math.min(Math.max(pos.coords.accuracy || 0, 0), 100000))});
+    }, function (err) {
+      var reason = err.code === 1 ? "denied" : (err.code === 3 ? "timeout" : "unavailable");
+      send({location_error: reason}, reason);
+    }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+  });
+
+  document.body.addEventListener("htmx:load", showCheckIn);
+  showCheckIn();
+
+  // ---- The record page on a phone (B2): the field list starts folded; the action bar's
+  // buttons (shown here, as they need a script) tap the form's photo and check-in, and
+  // "Log" brings the follow-up form into view with the cursor in it.
+  if (window.matchMedia && window.matchMedia("(max-width: 600px)").matches) {
+    document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) { d.open = false; });
+  }
+  document.querySelectorAll(".action-bar [data-click]").forEach(function (b) {
+    b.hidden = !document.querySelector(b.getAttribute("data-click"));
+  });
+  document.addEventListener("click", function (evt) {
+    var proxy = evt.target.closest && evt.target.closest(".action-bar [data-click]");
+    var log = evt.target.closest && evt.target.closest(".action-bar [data-log]");
+    if (proxy) {
+      var target = document.querySelector(proxy.getAttribute("data-click"));
+      if (target) { target.click(); }
+    } else if (log) {
+      var form = noteForm();
+      if (!form) { return; }
+      evt.preventDefault();
+      form.scrollIntoView({block: "start"});
+      var first = form.querySelector("input[name=method]:checked") ||
+        form.querySelector("input[name=method]");
+      (first || form.querySelector("textarea[name=body]")).focus({preventScroll: true});
+    }
+  });
 
   var sending = false;
 
