@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     load_builtin_types()
     import crm.blueprints.companies  # noqa: F401 - the companies area's own routes
+    import crm.blueprints.tasks  # noqa: F401 - complete, snooze, reopen
 
     for rtype in registry.all_types():
         app.register_blueprint(records.blueprint_for(rtype))

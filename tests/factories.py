@@ -51,6 +51,8 @@ def valid_input(spec, n: int | None = None, *, last: bool = False) -> dict[str, 
         return {key: f"sample{n}@example.com"}
     if kind == "date" and spec.options.get("past"):
         return {key: (date.today() - timedelta(days=9000)).isoformat()}
+    if kind == "datetime" and last:  # unlike the value a new record was made with
+        return {key: "2024-05-05T10:45"}
     if kind in VALID:
         return {key: VALID[kind]}
     return {}

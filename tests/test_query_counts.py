@@ -29,6 +29,7 @@ PAGES = [
     ("contacts list", "rep", lambda ids: "/contacts"),
     ("contacts search", "manager", lambda ids: "/contacts?q=861"),  # every mobile number
     ("contact page", "rep", lambda ids: f"/contacts/{ids['contact']}"),
+    ("tasks list", "manager", lambda ids: "/tasks?overdue=1"),
 ]
 
 
@@ -70,7 +71,31 @@ def _grow(app, make_user, owner_id: int, users: int, companies: int) -> dict[str
                 {"record_id": link, "body": body, "created_by": owner_id,
                  "created_at": utcnow(), "updated_at": utcnow()}
                 for link, body in zip(links, ("回访", "call back"), strict=True)])
+        _add_tasks(team, busiest[0], contact, companies)
     return {"company": busiest[0], "contact": contact}
+
+
+def _add_tasks(team: list[int], company_id: int, contact_id: int, n: int) -> None:
+    """n overdue tasks of the team about the busiest company and the newest person (My day,
+    the customers' pages and the task list show them)."""
+    from datetime import timedelta
+
+    from crm.database import utcnow
+    from crm.models import Record, Task, User
+
+    teams = dict(_db.session.execute(select(User.id, User.team_id)
+                                     .where(User.id.in_(team))).all())
+    _db.session.remove()
+    with _db.engine.begin() as conn:
+        for i in range(n):
+            owner = team[i % len(team)]
+            link = conn.execute(Record.__table__.insert().values(
+                type="task", created_at=utcnow())).inserted_primary_key[0]
+            conn.execute(Task.__table__.insert().values(
+                record_id=link, title=f"Task {i}", due_at=utcnow() - timedelta(hours=i + 1),
+                priority="normal", status="open", company_id=company_id,
+                contact_id=contact_id, owner_id=owner, team_id=teams[owner],
+                created_by=owner, created_at=utcnow(), updated_at=utcnow(), version=1))
 
 
 def _count(client, count_queries, url: str) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, utcnow
 from crm.extensions import db
@@ -35,6 +35,8 @@ class Reminder(DueMixin, db.Model):
     # The planned contact took place (a later follow-up on the record) or was replaced by a
     # newer plan: no longer on the rep's day. `handled_at` only says it was notified.
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # set instead of record_id when the record is new (its link gets an id at flush)
+    record = relationship("Record", lazy="raise")
 
     __table_args__ = (
         # The sweep reads only pending rows, oldest due first: handled ones never cost it.

@@ -13,3 +13,4 @@ from __future__ import annotations
 def load_builtin_types() -> None:
     """Import the modules that register the built-in record types."""
     import crm.records.customers  # noqa: F401
+    import crm.records.tasks  # noqa: F401

@@ -219,6 +219,35 @@ class Quiet(ListFilter):
         return [(label, {self.arg: value}) for value, label in self.options()]
 
 
+class PastDue(ListFilter):
+    """A moment already passed while another field still holds a value (a task due before
+    now and still open): spec option `overdue` = (field key, value), `overdue_label`."""
+
+    widget = "select"
+
+    def __init__(self, spec, arg: str | None = None):
+        super().__init__(spec, "overdue")
+
+    @property
+    def label(self):
+        return self.spec.options["overdue_label"]
+
+    def options(self) -> list[tuple[str, str]]:
+        return [("1", str(self.label))]
+
+    def parse(self, args):
+        return "1" if args.get(self.arg) == "1" else None
+
+    def condition(self, model, value):
+        from crm.database import utcnow
+
+        key, held = self.spec.options["overdue"]
+        return (getattr(model, key) == held) & (value_sql(self.spec, model) < utcnow())
+
+    def presets(self) -> list[tuple[str, dict]]:
+        return [(str(self.label), {self.arg: "1"})]
+
+
 class Region(ListFilter):
     widget = "region"
     arg_names = ("province", "city")
@@ -289,6 +318,7 @@ def filters_for(spec) -> list[ListFilter]:
     """The filters a field offers on a list (none unless its spec says `filter`)."""
     style = spec.kind.filter_style
     if style == "range" and spec.kind.key in ("date", "datetime"):
-        return [DayRange(spec, spec.options.get("filter_arg"))]
+        found = [DayRange(spec, spec.options.get("filter_arg"))]
+        return found + ([PastDue(spec)] if spec.options.get("overdue") else [])
     factory = STYLES.get(style)
     return [factory(spec, spec.options.get("filter_arg"))] if factory else []

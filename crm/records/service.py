@@ -112,6 +112,9 @@ def create(rtype, values: dict, *, user, confirmed: bool = False):
     db.session.flush()
     if record.owner_id == user.id:  # else the owner chosen on the form is loaded already
         set_committed_value(record, "owner", _real(user))
+    for children in ("tags", "phones"):  # a type without such a field has none
+        if children not in record.__dict__:
+            set_committed_value(record, children, [])
     return record
 
 

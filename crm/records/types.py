@@ -79,6 +79,16 @@ class RecordType:
     nav_order: int = 100
     empty_text: Any = _l("Nothing found. Change the search or the filters, or add one.")
     extra: dict = field(default_factory=dict)
+    # (record, user) -> context of a section another area added (see add_section)
+    section_contexts: list = field(default_factory=list)
+
+    def add_section(self, template: str, context: Callable | None = None) -> None:
+        """Another area shows a section on this type's record pages (tasks on a customer's
+        page): its template and `context(record, user)` giving what the template reads."""
+        if template not in self.show_sections:
+            self.show_sections = (*self.show_sections, template)
+            if context is not None:
+                self.section_contexts.append(context)
 
     # ---- fields
     def specs(self, *, archived: bool = False) -> tuple[FieldSpec, ...]:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from crm.extensions import db
 from crm.models import Note, Reminder
+from crm.services.follow_ups import NEXT_CONTACT  # a task's own due reminder is another kind
 from tests import factories
 
 
@@ -25,7 +26,8 @@ def _local(app, delta: timedelta) -> str:
 def _counts(app) -> tuple[int, int]:
     with app.app_context():
         result = (db.session.scalar(select(func.count()).select_from(Note)),
-                  db.session.scalar(select(func.count()).select_from(Reminder)))
+                  db.session.scalar(select(func.count()).select_from(Reminder)
+                                  .where(Reminder.kind == NEXT_CONTACT)))
         db.session.remove()
     return result
 
@@ -45,7 +47,8 @@ def test_a_follow_up_with_a_next_contact_is_on_the_timeline_and_reminds_its_rep(
         response.headers["HX-Trigger"]
     with app.app_context():
         note = db.session.scalars(select(Note)).one()
-        reminder = db.session.scalars(select(Reminder)).one()
+        reminder = db.session.scalars(select(Reminder).where(
+            Reminder.kind == NEXT_CONTACT)).one()
         assert note.method == "call" and note.outcome == "interested"
         assert timedelta(hours=1, minutes=58) < datetime.now(UTC) - note.happened_at \
             < timedelta(hours=2, minutes=2)
@@ -68,7 +71,7 @@ def test_a_newer_plan_replaces_the_older_reminder(app, hx, rep, rtype):
                               "next_contact_at": _local(app, timedelta(days=1))}).status_code == 200
     with app.app_context():
         pending = db.session.scalars(select(Reminder).where(
-            Reminder.handled_at.is_(None))).all()
+            Reminder.handled_at.is_(None), Reminder.kind == NEXT_CONTACT)).all()
         assert len(pending) == 1
         assert pending[0].due_at - datetime.now(UTC) < timedelta(days=1, minutes=1)
         db.session.remove()

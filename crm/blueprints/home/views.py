@@ -15,7 +15,8 @@ def index():
     overdue plans (managers), recently opened records; then every area."""
     from crm.blueprints.records.detail import map_url
     from crm.i18n import local_to_utc
-    from crm.services import my_day
+    from crm.records.tasks import TASK
+    from crm.services import my_day, tasks
 
     today_ends = local_to_utc(_local_midnight_tomorrow())
     search = next((t for t in registry.all_types()
@@ -25,7 +26,17 @@ def index():
         plans=my_day.plans(current_user, today_ends),
         team=my_day.team_overdue(current_user),
         touch=my_day.due_for_touch(current_user) if search else [],
-        recent=my_day.recent(current_user))
+        recent=my_day.recent(current_user),
+        **(my_day_tasks(tasks, today_ends) if has_permission(current_user, TASK.permissions.view)
+           else {"tasks_due": [], "team_tasks": []}))
+
+
+def my_day_tasks(tasks, today_ends) -> dict:
+    """The user's tasks due today and overdue, and (managers) the team's overdue ones."""
+    from crm.database import utcnow
+
+    return {"tasks_due": tasks.due_today(current_user, today_ends),
+            "team_tasks": tasks.team_overdue(current_user), "tasks_now": utcnow()}
 
 
 def _local_midnight_tomorrow():

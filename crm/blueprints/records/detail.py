@@ -35,6 +35,8 @@ def show(rtype, record_id: int):
     ctx = history_context(rtype, record) if request.args.get("history") else {}
     if rtype.show_context:
         ctx.update(rtype.show_context(record, current_user))
+    for section_context in rtype.section_contexts:
+        ctx.update(section_context(record, current_user))
     main = record.phones[0].e164 if record.phones else None
     return render_template(
         "records/show.html", rtype=rtype, record=record,
