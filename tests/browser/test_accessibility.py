@@ -52,7 +52,7 @@ def _record_states(page, live_server, rtype, record_id: int, found: list) -> Non
     page.wait_for_selector("#quick-add [autofocus]")
     if page.locator("#quick-add input[name=phone]").count():
         page.fill("#quick-add input[name=phone]", "12ab")
-    page.press("#quick-add input[name=name]", "Enter")
+    page.press(f"#quick-add input[name={rtype.title_field}]", "Enter")
     page.wait_for_selector("#quick-add [aria-invalid=true]")
     _audit(page, f"{rtype.key} quick add 422", found)
     if rtype.duplicates is not None:  # the same phone as the stored record
